@@ -4,14 +4,18 @@ import PackageDescription
 let package = Package(
     name: "swift-mode",
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],  // Synchronization
-    products: [],
+    products: [
+        .library(name: "ModeTesting", targets: ["ModeTesting"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
-    targets: []
+    targets: [
+        .target(name: "ModeTesting", path: "Modules/ModeTesting"),
+    ]
 )
 
 // Every target: Swift 6 language mode (complete strict concurrency) plus the upcoming features the
