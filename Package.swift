@@ -5,6 +5,7 @@ let package = Package(
     name: "swift-mode",
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],  // Synchronization
     products: [
+        .library(name: "ModeCore", targets: ["ModeCore"]),
         .library(name: "ModeTesting", targets: ["ModeTesting"]),
     ],
     dependencies: [
@@ -14,7 +15,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
-        .target(name: "ModeTesting", path: "Modules/ModeTesting"),
+        .target(
+            name: "ModeCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Modules/ModeCore"
+        ),
+        .target(name: "ModeTesting", dependencies: ["ModeCore"], path: "Modules/ModeTesting"),
+        .testTarget(
+            name: "ModeCoreTests",
+            dependencies: [
+                "ModeCore", "ModeTesting",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/ModeCoreTests"
+        ),
     ]
 )
 

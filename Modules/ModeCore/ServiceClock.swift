@@ -1,0 +1,29 @@
+/// The clock a service waits on, with its instants reduced to offsets from when the box was made.
+///
+/// `any Clock<Duration>` cannot name its instants, so the runtime keeps this box: `now` is the time elapsed on
+/// the wrapped clock since the box was created, and `sleep(until:)` takes such an offset. Tests pass a
+/// `ManualClock` and every sleep, wait, deadline and timer of the service follows it.
+package struct ServiceClock: Sendable {
+    private let _now: @Sendable () -> Duration
+    private let _sleepUntil: @Sendable (Duration) async throws -> Void
+
+    /// Wraps `clock`; offsets count from the clock's `now` at this call.
+    package init<C: Clock<Duration>>(_ clock: C) {
+        let origin = clock.now
+        self._now = { origin.duration(to: clock.now) }
+        self._sleepUntil = { offset in try await clock.sleep(until: origin.advanced(by: offset), tolerance: nil) }
+    }
+
+    /// The time elapsed since the box was created, on the wrapped clock.
+    package var now: Duration { self._now() }
+
+    /// Sleeps until the wrapped clock reaches `offset`.
+    package func sleep(until offset: Duration) async throws {
+        try await self._sleepUntil(offset)
+    }
+
+    /// Sleeps for `duration` on the wrapped clock.
+    package func sleep(for duration: Duration) async throws {
+        try await self._sleepUntil(self.now + duration)
+    }
+}

@@ -1,0 +1,697 @@
+import Logging
+import Synchronization
+
+/// The engine of one service: its state machine, children, owned tasks, flags, cleanups and beacon node.
+///
+/// A service keeps exactly one runtime in a stored property and never shares it:
+///
+/// ```swift
+/// actor Cache: Service {
+///     let runtime = ServiceRuntime()
+/// }
+/// ```
+///
+/// You rarely call the runtime directly: the `Service` extensions (`start()`, `stop()`, `addTask(_:_:)`,
+/// `sleep(for:)`, ...) do. All of its state sits behind one `Mutex`, and every method is safe to call from any
+/// task. Lifecycle operations (start, stop, restart) of one service are serialised by an async lock, so
+/// concurrent callers always see a legal state: a second `stop()` waits for the first to finish.
+public final class ServiceRuntime: Sendable {
+    /// The settings this runtime was created with.
+    public let configuration: ServiceConfiguration
+    /// Diagnostic flags: what the service is doing right now, for dumps and debugging.
+    public let diag: Diag
+
+    let lifecycle = LifecycleLock()
+    let state: Mutex<State>
+
+    /// Creates a runtime with `configuration`.
+    public init(configuration: ServiceConfiguration = ServiceConfiguration()) {
+        self.configuration = configuration
+        self.diag = Diag(clock: configuration.clock)
+        self.state = Mutex(State())
+    }
+
+    /// Creates a runtime whose waits, sleeps and timers use `clock`.
+    public convenience init<C: Clock<Duration>>(clock: C) {
+        self.init(configuration: ServiceConfiguration(clock: clock))
+    }
+
+    var clock: ServiceClock { self.configuration.clock }
+
+    // MARK: - State
+
+    enum Phase: Sendable {
+        case initial, starting, running, failed, stopping, stopped
+    }
+
+    struct OwnedTask: Sendable {
+        var name: String
+        var cancel: @Sendable () -> Void
+    }
+
+    struct Cleanup: Sendable {
+        var name: String
+        var run: @Sendable ((any Error)?) async throws -> Void
+    }
+
+    enum WaiterSlot {
+        case reserved
+        case waiting(condition: @Sendable (borrowing State) -> Bool, continuation: UnsafeContinuation<Bool, Never>)
+        case expired
+    }
+
+    struct State: ~Copyable {
+        weak var service: (any Service)?
+        var node: Node<ServiceNode>?
+        var label = "Service"
+        var phase = Phase.initial
+        var started = false
+        var stopRequested = false
+        var shutdown = false
+        var crashed = false
+        var crashReason: (any Error)?
+        var restartCount = 0
+        var acceptingTasks = true
+        var children: [any Service] = []
+        var tasks: [Int: OwnedTask] = [:]
+        var cleanups: [Cleanup] = []
+        var waiters: [Int: WaiterSlot] = [:]
+        var nextID = 0
+        weak var supervisor: (any ServiceSupervisor)?
+
+        var shouldStop: Bool { self.stopRequested || self.crashed }
+
+        mutating func makeID() -> Int {
+            self.nextID &+= 1
+            return self.nextID
+        }
+
+        var serviceState: ServiceState {
+            if self.crashed { return .crashed }
+            switch self.phase {
+            case .initial: return .initial
+            case .starting: return .starting
+            case .running: return .running
+            case .failed: return .failed
+            case .stopping: return .stopping
+            case .stopped: return .stopped
+            }
+        }
+
+        /// Removes the waiters whose condition holds now and returns their continuations.
+        mutating func satisfiedWaiters() -> [UnsafeContinuation<Bool, Never>] {
+            guard !self.waiters.isEmpty else { return [] }
+            var ready: [UnsafeContinuation<Bool, Never>] = []
+            for (id, slot) in self.waiters {
+                if case .waiting(let condition, let continuation) = slot, condition(self) {
+                    ready.append(continuation)
+                    self.waiters[id] = nil
+                }
+            }
+            return ready
+        }
+    }
+
+    /// Wakes every waiter whose condition now holds; call after any change a waiter may wait for.
+    func signal() {
+        let ready = self.state.withLock { $0.satisfiedWaiters() }
+        for continuation in ready { continuation.resume(returning: true) }
+    }
+
+    // MARK: - Binding to the service
+
+    /// Records the service this runtime belongs to and creates its beacon node; the first service wins.
+    @discardableResult
+    func bind(_ service: some Service) -> Node<ServiceNode> {
+        if let node = self.state.withLock({ $0.node }) { return node }
+        let label = service.shortLabel
+        let fresh = Node(ServiceNode(label: label, runtime: self))
+        return self.state.withLock { state in
+            if let node = state.node { return node }
+            state.service = service
+            state.label = label
+            state.node = fresh
+            return fresh
+        }
+    }
+
+    var boundService: (any Service)? { self.state.withLock { $0.service } }
+    var label: String { self.state.withLock { $0.label } }
+
+    /// The lifecycle phase alone, without the crash flag that ``serviceState`` puts first.
+    public var lifecycleState: ServiceState {
+        self.state.withLock { state in
+            switch state.phase {
+            case .initial: .initial
+            case .starting: .starting
+            case .running: .running
+            case .failed: .failed
+            case .stopping: .stopping
+            case .stopped: .stopped
+            }
+        }
+    }
+
+    /// The service state: `crashed` wins, then the lifecycle phase.
+    public var serviceState: ServiceState { self.state.withLock { $0.serviceState } }
+    /// Whether the service was asked to stop or crashed: loops in tasks should end.
+    public var shouldStop: Bool { self.state.withLock { $0.shouldStop } }
+    /// Whether `start()` was called since the last reset.
+    public var isStarted: Bool { self.state.withLock { $0.started } }
+    /// Whether the service crashed since the last reset.
+    public var isCrashed: Bool { self.state.withLock { $0.crashed } }
+    /// The error the service crashed with, if it crashed.
+    public var crashReason: (any Error)? { self.state.withLock { $0.crashReason } }
+    /// How many times the service was reset by `restart()`.
+    public var restartCount: Int { self.state.withLock { $0.restartCount } }
+    /// The names of the owned tasks that are running now.
+    public var runningTaskNames: [String] { self.state.withLock { $0.tasks.values.map(\.name) }.sorted() }
+    /// The children, in the order they were added.
+    public var children: [any Service] { self.state.withLock { $0.children } }
+    /// The supervisor that restarts this service when it crashes, if one is set.
+    public var supervisor: (any ServiceSupervisor)? { self.state.withLock { $0.supervisor } }
+
+    /// Sets or clears the supervisor that is woken when this service crashes.
+    public func setSupervisor(_ supervisor: (any ServiceSupervisor)?) {
+        self.state.withLock { $0.supervisor = supervisor }
+    }
+
+    // MARK: - Logging
+
+    func metadata() -> Logger.Metadata {
+        let (label, node) = self.state.withLock { ($0.label, $0.node) }
+        return [
+            ServiceRuntime.serviceMetadataKey: .string(label),
+            ServiceRuntime.depthMetadataKey: .string(String(node?.depth ?? 1)),
+        ]
+    }
+
+    func log(_ level: Logger.Level, _ message: @autoclosure () -> Logger.Message) {
+        self.configuration.logger.log(level: level, message(), metadata: self.metadata())
+    }
+
+    /// The metadata key holding the service's short label on every log line of a service.
+    public static let serviceMetadataKey = "mode.service"
+    /// The metadata key holding the service's depth in the tree (the root is 1) on every log line of a service.
+    public static let depthMetadataKey = "mode.depth"
+
+    // MARK: - Waiting
+
+    /// Suspends until `condition` holds, `timeout` passes, or the calling task is cancelled.
+    ///
+    /// - Returns: Whether the condition holds (`false` on timeout or cancellation).
+    func suspend(
+        until condition: @escaping @Sendable (borrowing State) -> Bool,
+        timeout: Duration? = nil
+    ) async -> Bool {
+        let id: Int? = self.state.withLock { state in
+            if condition(state) { return nil }
+            let id = state.makeID()
+            state.waiters[id] = .reserved
+            return id
+        }
+        guard let id else { return true }
+        guard let timeout else { return await self.park(id, condition) }
+        return await withTaskGroup(of: Void.self, returning: Bool.self) { group in
+            group.addTask {
+                try? await self.clock.sleep(for: timeout)
+                self.expire(id)
+            }
+            let result = await self.park(id, condition)
+            group.cancelAll()
+            return result
+        }
+    }
+
+    private func park(_ id: Int, _ condition: @escaping @Sendable (borrowing State) -> Bool) async -> Bool {
+        await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
+                let immediate: Bool? = self.state.withLock { state in
+                    if condition(state) {
+                        state.waiters[id] = nil
+                        return true
+                    }
+                    if case .expired = state.waiters[id] {
+                        state.waiters[id] = nil
+                        return false
+                    }
+                    if Task.isCancelled {
+                        state.waiters[id] = nil
+                        return false
+                    }
+                    state.waiters[id] = .waiting(condition: condition, continuation: continuation)
+                    return nil
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            self.expire(id)
+        }
+    }
+
+    /// Ends the wait `id` unsatisfied (timeout or cancellation), even before it parked.
+    private func expire(_ id: Int) {
+        let continuation: UnsafeContinuation<Bool, Never>? = self.state.withLock { state in
+            switch state.waiters[id] {
+            case .reserved:
+                state.waiters[id] = .expired
+                return nil
+            case .waiting(_, let continuation):
+                state.waiters[id] = nil
+                return continuation
+            case .expired, nil:
+                return nil
+            }
+        }
+        continuation?.resume(returning: false)
+    }
+
+    /// Suspends until the service should stop (stopped or crashed) or the calling task is cancelled.
+    func waitUntilShouldStop(timeout: Duration? = nil) async -> Bool {
+        await self.suspend(until: { $0.shouldStop }, timeout: timeout)
+    }
+
+    // MARK: - Owned tasks
+
+    @TaskLocal static var currentOwnedTask: OwnedTaskMarker?
+
+    struct OwnedTaskMarker: Sendable {
+        var runtime: ObjectIdentifier
+        var id: Int
+    }
+
+    /// The id of the owned task of this runtime that is running the caller, if any.
+    var callerOwnedTaskID: Int? {
+        guard let marker = Self.currentOwnedTask, marker.runtime == ObjectIdentifier(self) else { return nil }
+        return marker.id
+    }
+
+    /// Starts `operation` as a task owned by this service: named, cancelled and awaited on stop.
+    func spawn<Success: Sendable>(
+        _ name: String,
+        service: some Service,
+        _ operation: @escaping @Sendable () async throws -> Success
+    ) throws -> Task<Success, any Error> {
+        let result: Result<Task<Success, any Error>, ServiceError> = self.state.withLock { state in
+            guard state.acceptingTasks else {
+                return .failure(.notRunning(state.label, adding: "task \"\(name)\""))
+            }
+            let id = state.makeID()
+            let marker = OwnedTaskMarker(runtime: ObjectIdentifier(self), id: id)
+            // Creating the task under the lock only enqueues it; its first access to this state waits for the
+            // lock, so the entry below is always in place before the task can remove it.
+            let task = Task<Success, any Error>(name: "\(state.label).\(name)") {
+                try await Self.$currentOwnedTask.withValue(marker) {
+                    do {
+                        let value = try await operation()
+                        self.taskEnded(id)
+                        return value
+                    } catch {
+                        self.taskFailed(id, name: name, error: error, service: service)
+                        throw error
+                    }
+                }
+            }
+            state.tasks[id] = OwnedTask(name: name, cancel: { task.cancel() })
+            return .success(task)
+        }
+        return try result.get()
+    }
+
+    private func taskEnded(_ id: Int) {
+        let drained = self.state.withLock { state -> Bool in
+            state.tasks[id] = nil
+            return state.tasks.count <= 1
+        }
+        if drained { self.signal() }
+    }
+
+    private func taskFailed(_ id: Int, name: String, error: any Error, service: some Service) {
+        let stopping = self.state.withLock { !$0.acceptingTasks || $0.stopRequested }
+        if error is CancellationError {
+            if !stopping {
+                self.log(self.configuration.mundaneLevel, "Terminating cancelled task: \(name)")
+            }
+        } else {
+            self.crash(error, service: service)
+        }
+        self.taskEnded(id)
+    }
+
+    /// Cancels every owned task and waits for them, at most the grace period; the rest are reported and
+    /// abandoned.
+    func stopTasks() async {
+        let me = self.callerOwnedTaskID
+        let cancels: [@Sendable () -> Void] = self.state.withLock { state in
+            state.acceptingTasks = false
+            return state.tasks.filter { $0.key != me }.map(\.value.cancel)
+        }
+        guard !cancels.isEmpty else { return }
+        for cancel in cancels { cancel() }
+        let drained = await self.suspend(
+            until: { state in state.tasks.isEmpty || (state.tasks.count == 1 && me.map { state.tasks[$0] != nil } == true) },
+            timeout: self.configuration.taskCancellationGracePeriod
+        )
+        if !drained {
+            let names = self.state.withLock { state -> [String] in
+                let abandoned = state.tasks.filter { $0.key != me }
+                for id in abandoned.keys { state.tasks[id] = nil }
+                return abandoned.values.map(\.name).sorted()
+            }
+            if !names.isEmpty {
+                self.log(
+                    .warning,
+                    "Abandoning tasks that ignored cancellation for \(self.configuration.taskCancellationGracePeriod): \(names.joined(separator: ", "))"
+                )
+            }
+        }
+    }
+
+    // MARK: - Cleanups
+
+    func addCleanup(_ name: String, _ run: @escaping @Sendable ((any Error)?) async throws -> Void) throws {
+        try self.state.withLock { state in
+            guard state.acceptingTasks else { throw ServiceError.notRunning(state.label, adding: "cleanup \"\(name)\"") }
+            state.cleanups.append(Cleanup(name: name, run: run))
+        }
+    }
+
+    func checkAccepting(_ what: String) throws {
+        try self.state.withLock { state in
+            guard state.acceptingTasks else { throw ServiceError.notRunning(state.label, adding: what) }
+        }
+    }
+
+    private func runCleanups(error: (any Error)?) async {
+        let cleanups = self.state.withLock { state -> [Cleanup] in
+            defer { state.cleanups = [] }
+            return state.cleanups
+        }
+        for cleanup in cleanups.reversed() {
+            do {
+                try await cleanup.run(error)
+            } catch {
+                self.log(.error, "Error in cleanup \(cleanup.name): \(error)")
+            }
+        }
+    }
+
+    // MARK: - Children
+
+    func addChild(_ child: any Service, to parent: some Service) throws {
+        let parentNode = self.bind(parent)
+        let childNode = child.runtime.bind(child)
+        guard child.runtime !== self else {
+            throw ServiceError.dependencyCycle(self.label, self.label)
+        }
+        if childNode.parent === parentNode { return }
+        try childNode.reattach(to: parentNode)
+        self.state.withLock { state in
+            if !state.children.contains(where: { $0 === child }) { state.children.append(child) }
+        }
+    }
+
+    func removeChild(_ child: any Service) throws {
+        try self.state.withLock { state in
+            guard let index = state.children.firstIndex(where: { $0 === child }) else {
+                throw ServiceError.notAChild(child.runtime.label, state.label)
+            }
+            state.children.remove(at: index)
+        }
+        child.runtime.state.withLock { $0.node }?.detach()
+    }
+
+    // MARK: - Crash
+
+    func crash(_ error: any Error, service: some Service) {
+        let node = self.bind(service)
+        self.log(.error, "Crashed reason=\(error)")
+        let (alreadyCrashed, supervisor) = self.state.withLock { ($0.crashed, $0.supervisor) }
+        if !alreadyCrashed {
+            if let supervisor {
+                self.markCrashed(error)
+                supervisor.serviceDidCrash(service, reason: error)
+                return
+            }
+            // Unsupervised: the crash climbs the beacon to the root, or to the nearest supervised ancestor.
+            for ancestor in node.walk().dropFirst() {
+                guard let runtime = ancestor.value.runtime else { continue }
+                if let ancestorService = runtime.boundService, let ancestorSupervisor = runtime.supervisor {
+                    runtime.log(.error, "Crashed reason=\(error)")
+                    runtime.markCrashed(error)
+                    ancestorSupervisor.serviceDidCrash(ancestorService, reason: error)
+                    break
+                }
+                runtime.markCrashed(error)
+            }
+        }
+        self.markCrashed(error)
+    }
+
+    /// Marks this service and its whole subtree crashed with `reason`.
+    func markCrashed(_ reason: any Error) {
+        let children = self.state.withLock { state -> [any Service] in
+            state.crashed = true
+            state.crashReason = reason
+            return state.children
+        }
+        self.signal()
+        for child in children { child.runtime.markCrashed(reason) }
+    }
+
+    // MARK: - Shutdown flag
+
+    /// Sets the shutdown flag that `stop()` waits for when `waitForShutdown` is configured.
+    public func setShutdown() {
+        self.state.withLock { $0.shutdown = true }
+        self.signal()
+    }
+
+    // MARK: - Lifecycle
+
+    /// Marks the stop request and wakes sleepers; returns `false` when the service has already stopped.
+    func requestStop() -> Bool {
+        let proceed = self.state.withLock { state -> Bool in
+            if state.phase == .stopped { return false }
+            state.stopRequested = true
+            return true
+        }
+        self.signal()
+        return proceed
+    }
+
+    func start(_ service: some Service) async throws {
+        self.bind(service)
+        if self.lifecycle.isHeldByCurrentTask { throw ServiceError.alreadyStarted(self.label) }
+        // Refuse at once when the phase already rules a start out, rather than queue behind a running stop.
+        try self.checkCanStart()
+        await self.lifecycle.lock()
+        defer { self.lifecycle.unlock() }
+        try self.beginStart()
+        try await self.performStart(service)
+    }
+
+    private func checkCanStart() throws {
+        try self.state.withLock { state in try Self.checkCanStart(state) }
+    }
+
+    private static func checkCanStart(_ state: borrowing State) throws {
+        switch state.phase {
+        case .initial: return
+        case .starting, .running: throw ServiceError.alreadyStarted(state.label)
+        case .stopping: throw ServiceError.stopping(state.label)
+        case .stopped: throw ServiceError.stopped(state.label)
+        case .failed: throw ServiceError.failed(state.label)
+        }
+    }
+
+    private func beginStart() throws {
+        try self.state.withLock { state in
+            try Self.checkCanStart(state)
+            state.phase = .starting
+            state.started = true
+            state.acceptingTasks = true
+        }
+    }
+
+    private func performStart(_ service: some Service) async throws {
+        do {
+            if self.restartCount == 0 {
+                for dependency in await service.initDependencies() {
+                    try self.addChild(dependency, to: service)
+                }
+                try await service.onFirstStart()
+            }
+            if try await self.bailIfStopping(service) { return }
+            self.log(self.configuration.mundaneLevel, "Starting...")
+            try await service.onStart()
+            if try await self.bailIfStopping(service) { return }
+            for task in await service.backgroundTasks() {
+                _ = try self.spawn(task.name, service: service, task.operation)
+            }
+            for child in self.children {
+                if try await self.bailIfStopping(service) { return }
+                _ = try await child.runtime.maybeStart(child)
+            }
+            if try await self.bailIfStopping(service) { return }
+            self.log(.debug, "Started.")
+            try await service.onStarted()
+            if try await self.bailIfStopping(service) { return }
+            self.state.withLock { state in
+                if state.phase == .starting { state.phase = .running }
+            }
+        } catch {
+            if self.shouldStop, error is ServiceError, (error as? ServiceError)?.code == .notRunning {
+                _ = try await self.bailIfStopping(service)
+                return
+            }
+            await self.teardown(service, error: error, runHooks: false)
+            self.state.withLock { $0.phase = .failed }
+            self.signal()
+            throw error
+        }
+    }
+
+    /// At a start checkpoint: if a stop was requested, finish the stop here; if the service crashed, leave
+    /// it running-but-crashed for its supervisor or owner. Returns whether start should return now.
+    private func bailIfStopping(_ service: some Service) async throws -> Bool {
+        let (stopRequested, crashed) = self.state.withLock { ($0.stopRequested, $0.crashed) }
+        if stopRequested {
+            await self.performStop(service)
+            return true
+        }
+        if crashed {
+            self.state.withLock { state in
+                if state.phase == .starting { state.phase = .running }
+            }
+            return true
+        }
+        return false
+    }
+
+    func maybeStart(_ service: some Service) async throws -> Bool {
+        if self.isStarted { return false }
+        do {
+            try await self.start(service)
+            return true
+        } catch let error as ServiceError where error.code == .alreadyStarted {
+            return false
+        }
+    }
+
+    func stop(_ service: some Service) async {
+        self.bind(service)
+        guard self.requestStop() else { return }
+        if self.lifecycle.isHeldByCurrentTask { return }
+        if self.callerOwnedTaskID != nil {
+            // Called from one of this service's own tasks: run the stop now if nothing else is, otherwise the
+            // running start or stop completes it (and cancels this task).
+            guard self.lifecycle.tryLock() else { return }
+        } else {
+            await self.lifecycle.lock()
+        }
+        defer { self.lifecycle.unlock() }
+        let phase = self.state.withLock { $0.phase }
+        guard phase != .stopped, phase != .failed else { return }
+        await self.performStop(service)
+    }
+
+    private func performStop(_ service: some Service) async {
+        self.state.withLock { state in
+            state.phase = .stopping
+            state.stopRequested = true
+        }
+        self.signal()
+        self.log(self.configuration.mundaneLevel, "Stopping...")
+        await self.teardown(service, error: nil, runHooks: true)
+        self.state.withLock { $0.phase = .stopped }
+        self.signal()
+        self.log(.debug, "-Stopped!")
+    }
+
+    /// Stops children in reverse order, waits for the shutdown flag, ends tasks and runs cleanups; with
+    /// `runHooks`, `onStop` comes first and `onShutdown` last.
+    private func teardown(_ service: some Service, error: (any Error)?, runHooks: Bool) async {
+        if runHooks {
+            do { try await service.onStop() } catch { self.log(.error, "Error in onStop: \(error)") }
+        }
+        for child in self.children.reversed() {
+            await child.runtime.stop(child)
+        }
+        if runHooks, self.configuration.waitForShutdown {
+            self.log(.debug, "Waiting for shutdown")
+            let shutdown = await self.suspend(until: { $0.shutdown }, timeout: self.configuration.shutdownTimeout)
+            if !shutdown {
+                self.log(
+                    .warning,
+                    "setShutdown() was not called within \(self.configuration.shutdownTimeout); stopping anyway"
+                )
+            } else {
+                self.log(.debug, "Shutting down now")
+            }
+        }
+        await self.stopTasks()
+        await self.runCleanups(error: error)
+        if runHooks {
+            do { try await service.onShutdown() } catch { self.log(.error, "Error in onShutdown: \(error)") }
+        }
+    }
+
+    func restart(_ service: some Service) async throws {
+        self.bind(service)
+        if self.lifecycle.isHeldByCurrentTask {
+            throw ServiceError.invalidArgument(
+                "\(self.label): restart() cannot be called from inside its own start() or stop()"
+            )
+        }
+        _ = self.requestStop()
+        await self.lifecycle.lock()
+        defer { self.lifecycle.unlock() }
+        let phase = self.state.withLock { $0.phase }
+        if phase != .stopped, phase != .failed {
+            await self.performStop(service)
+        }
+        self.reset()
+        try await service.onRestart()
+        try self.beginStart()
+        try await self.performStart(service)
+    }
+
+    /// Clears the flags for a new run and counts a restart, for this service and its whole subtree.
+    func reset() {
+        let children = self.state.withLock { state -> [any Service] in
+            state.restartCount += 1
+            state.phase = .initial
+            state.started = false
+            state.stopRequested = false
+            state.shutdown = false
+            state.crashed = false
+            state.crashReason = nil
+            state.acceptingTasks = true
+            return state.children
+        }
+        for child in children { child.runtime.reset() }
+    }
+}
+
+/// What a service's beacon node holds: the service's short label and a weak link back to its runtime.
+public struct ServiceNode: Sendable, CustomStringConvertible {
+    /// The service's short label.
+    public let label: String
+    weak var runtime: ServiceRuntime?
+
+    /// The service, while it exists.
+    public var service: (any Service)? { self.runtime?.boundService }
+
+    /// The label.
+    public var description: String { self.label }
+}
+
+/// Something that is told when a service it supervises crashes; ModeSupervisors' supervisors adopt it.
+///
+/// Set it with `service.runtime.setSupervisor(_:)`. A crash of a supervised service marks that service crashed
+/// and calls ``serviceDidCrash(_:reason:)``, and goes no further up the tree.
+public protocol ServiceSupervisor: AnyObject, Sendable {
+    /// Called synchronously by `crash(_:)`; wake the supervisor and return at once.
+    func serviceDidCrash(_ service: any Service, reason: any Error)
+}
