@@ -15,15 +15,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
+        // Internal: the pthread-backed lock every module uses (no product).
+        .target(name: "ModeConcurrencyHelpers", path: "Modules/ModeConcurrencyHelpers"),
         .target(
             name: "ModeCore",
             dependencies: [
+                "ModeConcurrencyHelpers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Modules/ModeCore"
         ),
-        .target(name: "ModeTesting", dependencies: ["ModeCore"], path: "Modules/ModeTesting"),
+        .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),
         .testTarget(
             name: "ModeCoreTests",
             dependencies: [

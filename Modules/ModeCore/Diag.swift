@@ -1,4 +1,4 @@
-import Synchronization
+import ModeConcurrencyHelpers
 
 /// Diagnostic flags of a service: short strings saying what it is doing right now.
 ///
@@ -16,7 +16,7 @@ public final class Diag: Sendable {
         var lastTransition: [String: Duration] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let clock: ServiceClock
 
     init(clock: ServiceClock) {

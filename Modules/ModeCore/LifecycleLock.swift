@@ -1,4 +1,4 @@
-import Synchronization
+import ModeConcurrencyHelpers
 
 /// A first-in first-out async mutex that serialises `start()`, `stop()` and `restart()` of one service.
 ///
@@ -11,7 +11,7 @@ final class LifecycleLock: Sendable {
         var head = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private static func currentTaskID() -> Int {
         withUnsafeCurrentTask { $0?.hashValue ?? 0 }

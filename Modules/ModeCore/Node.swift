@@ -1,4 +1,4 @@
-import Synchronization
+import ModeConcurrencyHelpers
 
 /// A node of a tree with weak links upward and strong links downward: the beacon of the original.
 ///
@@ -24,7 +24,7 @@ public final class Node<Value: Sendable>: Sendable, CustomStringConvertible {
 
     /// What this node stands for.
     public let value: Value
-    private let links = Mutex(Links())
+    private let links = Locked(Links())
 
     /// Creates a node with no parent.
     public init(_ value: Value) {

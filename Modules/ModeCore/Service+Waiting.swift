@@ -134,6 +134,22 @@ extension Service {
         }
     }
 
+    /// Runs every operation at once and waits for all of them; see ``waitMany(timeout:_:)-([()])``.
+    public func waitMany<T: Sendable>(
+        timeout: Duration? = nil,
+        _ operations: (@Sendable () async throws -> T)...
+    ) async throws -> WaitOutcome<[T]> {
+        try await self.waitMany(timeout: timeout, operations)
+    }
+
+    /// Runs every operation at once and waits for the first to finish; see ``waitFirst(timeout:_:)-([()])``.
+    public func waitFirst<T: Sendable>(
+        timeout: Duration? = nil,
+        _ operations: (@Sendable () async throws -> T)...
+    ) async throws -> WaitOutcome<(index: Int, value: T)> {
+        try await self.waitFirst(timeout: timeout, operations)
+    }
+
     private static func validate(timeout: Duration) throws {
         if timeout < .zero {
             throw ServiceError.invalidArgument("a timeout cannot be negative (got \(timeout))")

@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import ModeConcurrencyHelpers
 
 /// The engine of one service: its state machine, children, owned tasks, flags, cleanups and beacon node.
 ///
@@ -22,13 +22,13 @@ public final class ServiceRuntime: Sendable {
     public let diag: Diag
 
     let lifecycle = LifecycleLock()
-    let state: Mutex<State>
+    let state: Locked<State>
 
     /// Creates a runtime with `configuration`.
     public init(configuration: ServiceConfiguration = ServiceConfiguration()) {
         self.configuration = configuration
         self.diag = Diag(clock: configuration.clock)
-        self.state = Mutex(State())
+        self.state = Locked(State())
     }
 
     /// Creates a runtime whose waits, sleeps and timers use `clock`.
@@ -56,11 +56,11 @@ public final class ServiceRuntime: Sendable {
 
     enum WaiterSlot {
         case reserved
-        case waiting(condition: @Sendable (borrowing State) -> Bool, continuation: UnsafeContinuation<Bool, Never>)
+        case waiting(condition: @Sendable (State) -> Bool, continuation: UnsafeContinuation<Bool, Never>)
         case expired
     }
 
-    struct State: ~Copyable {
+    struct State: Sendable {
         weak var service: (any Service)?
         var node: Node<ServiceNode>?
         var label = "Service"
@@ -201,7 +201,7 @@ public final class ServiceRuntime: Sendable {
     ///
     /// - Returns: Whether the condition holds (`false` on timeout or cancellation).
     func suspend(
-        until condition: @escaping @Sendable (borrowing State) -> Bool,
+        until condition: @escaping @Sendable (State) -> Bool,
         timeout: Duration? = nil
     ) async -> Bool {
         let id: Int? = self.state.withLock { state in
@@ -223,7 +223,7 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    private func park(_ id: Int, _ condition: @escaping @Sendable (borrowing State) -> Bool) async -> Bool {
+    private func park(_ id: Int, _ condition: @escaping @Sendable (State) -> Bool) async -> Bool {
         await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
                 let immediate: Bool? = self.state.withLock { state in
@@ -495,7 +495,7 @@ public final class ServiceRuntime: Sendable {
         try self.state.withLock { state in try Self.checkCanStart(state) }
     }
 
-    private static func checkCanStart(_ state: borrowing State) throws {
+    private static func checkCanStart(_ state: State) throws {
         switch state.phase {
         case .initial: return
         case .starting, .running: throw ServiceError.alreadyStarted(state.label)

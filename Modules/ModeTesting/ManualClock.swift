@@ -1,4 +1,4 @@
-import Synchronization
+import ModeConcurrencyHelpers
 
 /// A clock whose time moves only when a test moves it.
 ///
@@ -64,13 +64,13 @@ public final class ManualClock: Clock, Sendable {
         }
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Creates a clock that reads `now` until a test advances it.
     ///
     /// - Parameter now: The starting instant; zero by default.
     public init(now: Instant = Instant(offset: .zero)) {
-        self.state = Mutex(State(now: now))
+        self.state = Locked(State(now: now))
     }
 
     /// The current instant; it changes only through ``advance(by:)`` or ``advance(to:)``.

@@ -1,6 +1,6 @@
 import InMemoryLogging
 import Logging
-import Synchronization
+import ModeConcurrencyHelpers
 import ModeCore
 import ModeTesting
 import Testing
@@ -363,7 +363,7 @@ struct LifecycleTests {
 
 /// A thread-safe counter for tests.
 final class Counter: Sendable {
-    private let value = Mutex(0)
+    private let value = Locked(0)
 
     /// Adds one and returns the new value.
     @discardableResult

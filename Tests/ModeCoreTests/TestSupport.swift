@@ -2,11 +2,11 @@ import InMemoryLogging
 import Logging
 import ModeCore
 import ModeTesting
-import Synchronization
+import ModeConcurrencyHelpers
 
 /// An append-only list of events, shared by the services of one test.
 final class EventLog: Sendable {
-    private let events = Mutex<[String]>([])
+    private let events = Locked<[String]>([])
 
     func record(_ event: String) {
         self.events.withLock { $0.append(event) }
@@ -20,7 +20,7 @@ final class EventLog: Sendable {
 
 /// A one-shot gate a test opens to let waiting code go on; waiting on it ignores cancellation on purpose.
 final class Gate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Locked<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     func wait() async {
         await withCheckedContinuation { continuation in
@@ -109,7 +109,7 @@ actor TestService: Service {
 
 /// A supervisor that only records which services crashed.
 final class SupervisorStub: ServiceSupervisor {
-    private let crashes = Mutex<[String]>([])
+    private let crashes = Locked<[String]>([])
 
     func serviceDidCrash(_ service: any Service, reason: any Error) {
         self.crashes.withLock { $0.append(service.label) }
