@@ -3,9 +3,12 @@ import PackageDescription
 
 let package = Package(
     name: "swift-mode",
-    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],  // Synchronization
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "ModeCore", targets: ["ModeCore"]),
+        .library(name: "ModeLogging", targets: ["ModeLogging"]),
+        .library(name: "ModeAsyncSeq", targets: ["ModeAsyncSeq"]),
+        .library(name: "ModeCollections", targets: ["ModeCollections"]),
         .library(name: "ModeTesting", targets: ["ModeTesting"]),
     ],
     dependencies: [
@@ -15,27 +18,67 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
-        // Internal: the pthread-backed lock every module uses (no product).
+        // Internal: the pthread-backed lock every module uses (no product; see Locked.swift for why).
         .target(name: "ModeConcurrencyHelpers", path: "Modules/ModeConcurrencyHelpers"),
+
         .target(
             name: "ModeCore",
             dependencies: [
                 "ModeConcurrencyHelpers",
+                "ModeLogging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Modules/ModeCore"
         ),
-        .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),
         .testTarget(
             name: "ModeCoreTests",
             dependencies: [
-                "ModeCore", "ModeTesting",
+                "ModeCore",
+                "ModeTesting",
+                "ModeConcurrencyHelpers",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/ModeCoreTests"
         ),
+
+        .target(
+            name: "ModeLogging",
+            dependencies: ["ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            path: "Modules/ModeLogging"
+        ),
+        .testTarget(
+            name: "ModeLoggingTests",
+            dependencies: [
+                "ModeLogging",
+                "ModeTesting",
+                "ModeConcurrencyHelpers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            path: "Tests/ModeLoggingTests"
+        ),
+
+        .target(
+            name: "ModeAsyncSeq",
+            dependencies: [.product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
+            path: "Modules/ModeAsyncSeq"
+        ),
+        .testTarget(
+            name: "ModeAsyncSeqTests",
+            dependencies: ["ModeAsyncSeq", "ModeConcurrencyHelpers"],
+            path: "Tests/ModeAsyncSeqTests"
+        ),
+
+        .target(name: "ModeCollections", dependencies: ["ModeConcurrencyHelpers"], path: "Modules/ModeCollections"),
+        .testTarget(
+            name: "ModeCollectionsTests",
+            dependencies: ["ModeCollections", "ModeConcurrencyHelpers"],
+            path: "Tests/ModeCollectionsTests"
+        ),
+
+        .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),
     ]
 )
 

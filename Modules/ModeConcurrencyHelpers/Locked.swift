@@ -45,7 +45,9 @@ package final class Locked<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func withLock<Result, Failure: Error>(
+        _ body: (inout Value) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         let lockError = pthread_mutex_lock(self.mutex)
         precondition(lockError == 0, "pthread_mutex_lock failed: \(lockError) (a lock taken twice by one thread?)")
         defer {

@@ -1,5 +1,6 @@
 import Logging
 import ModeConcurrencyHelpers
+import ModeLogging
 
 /// The engine of one service: its state machine, children, owned tasks, flags, cleanups and beacon node.
 ///
@@ -190,10 +191,12 @@ public final class ServiceRuntime: Sendable {
         self.configuration.logger.log(level: level, message(), metadata: self.metadata())
     }
 
-    /// The metadata key holding the service's short label on every log line of a service.
-    public static let serviceMetadataKey = "mode.service"
-    /// The metadata key holding the service's depth in the tree (the root is 1) on every log line of a service.
-    public static let depthMetadataKey = "mode.depth"
+    /// The metadata key holding the service's short label on every log line of a service
+    /// (ModeLogging's `ModeMetadataKey.service`).
+    public static let serviceMetadataKey = ModeMetadataKey.service
+    /// The metadata key holding the service's depth in the tree (the root is 1) on every log line of a service
+    /// (ModeLogging's `ModeMetadataKey.depth`).
+    public static let depthMetadataKey = ModeMetadataKey.depth
 
     // MARK: - Waiting
 

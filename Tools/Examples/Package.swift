@@ -1,0 +1,32 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// The examples that the README and the guides in Docs/ quote; each is an executable that CI builds and runs.
+let package = Package(
+    name: "ModeExamples",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "swift-mode", path: "../.."),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ModeLoggingTour",
+            dependencies: [
+                .product(name: "ModeLogging", package: "swift-mode"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/ModeLoggingTour"
+        ),
+        .executableTarget(
+            name: "ModeAsyncSeqTour",
+            dependencies: [.product(name: "ModeAsyncSeq", package: "swift-mode")],
+            path: "Sources/ModeAsyncSeqTour"
+        ),
+        .executableTarget(
+            name: "ModeCollectionsTour",
+            dependencies: [.product(name: "ModeCollections", package: "swift-mode")],
+            path: "Sources/ModeCollectionsTour"
+        ),
+    ]
+)
