@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ModeLogging", targets: ["ModeLogging"]),
         .library(name: "ModeAsyncSeq", targets: ["ModeAsyncSeq"]),
         .library(name: "ModeCollections", targets: ["ModeCollections"]),
+        .library(name: "ModeSignals", targets: ["ModeSignals"]),
         .library(name: "ModeTesting", targets: ["ModeTesting"]),
     ],
     dependencies: [
@@ -76,6 +77,13 @@ let package = Package(
             name: "ModeCollectionsTests",
             dependencies: ["ModeCollections", "ModeConcurrencyHelpers"],
             path: "Tests/ModeCollectionsTests"
+        ),
+
+        .target(name: "ModeSignals", dependencies: ["ModeConcurrencyHelpers"], path: "Modules/ModeSignals"),
+        .testTarget(
+            name: "ModeSignalsTests",
+            dependencies: ["ModeSignals", "ModeConcurrencyHelpers"],
+            path: "Tests/ModeSignalsTests"
         ),
 
         .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),

@@ -28,5 +28,10 @@ let package = Package(
             dependencies: [.product(name: "ModeCollections", package: "swift-mode")],
             path: "Sources/ModeCollectionsTour"
         ),
+        .executableTarget(
+            name: "ModeSignalsTour",
+            dependencies: [.product(name: "ModeSignals", package: "swift-mode")],
+            path: "Sources/ModeSignalsTour"
+        ),
     ]
 )
