@@ -33,5 +33,10 @@ let package = Package(
             dependencies: [.product(name: "ModeSignals", package: "swift-mode")],
             path: "Sources/ModeSignalsTour"
         ),
+        .executableTarget(
+            name: "TimeTour",
+            dependencies: [.product(name: "ModeCore", package: "swift-mode")],
+            path: "Sources/TimeTour"
+        ),
     ]
 )

@@ -1,0 +1,70 @@
+import ModeConcurrencyHelpers
+/// Counters a timer keeps about its ticks: how many, how many drifted, how many overlapped.
+///
+/// The drift counters follow Python Mode's `Timer`: a tick counts as drifting only for intervals of at
+/// least one second, when its drift reaches `min(30% of the interval, 1.2 s)`. The lateness figures are
+/// this port's addition: they measure every tick, whatever the interval.
+///
+/// ```swift
+/// let stats = timer.statistics
+/// print(stats.iteration, stats.driftingLate, stats.overlaps, stats.meanLateness)
+/// ```
+///
+/// A value type (a snapshot); safe to send between tasks.
+public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
+    /// Ticks delivered, Python's `iteration`.
+    ///
+    /// In the drift-corrected scheduling the first tick is not counted, as in the original.
+    public var iteration = 0
+    /// Ticks whose drift reached the logging threshold, early or late.
+    public var drifting = 0
+    /// Drifting ticks that woke up too early.
+    public var driftingEarly = 0
+    /// Drifting ticks that woke up too late.
+    public var driftingLate = 0
+    /// Ticks whose previous callback ran longer than the interval.
+    public var overlaps = 0
+    /// The sum of every tick's lateness: how long after its deadline it woke (zero when early).
+    public var totalLateness: Duration = .zero
+    /// The largest lateness of any tick.
+    public var maxLateness: Duration = .zero
+    /// Ticks measured for lateness (every tick).
+    public var measuredTicks = 0
+
+    /// Creates zeroed counters.
+    public init() {}
+
+    /// The mean lateness over ``measuredTicks``, or zero before the first tick.
+    public var meanLateness: Duration {
+        self.measuredTicks == 0 ? .zero : self.totalLateness / self.measuredTicks
+    }
+
+    /// Adds one tick's lateness (negative values count as zero).
+    mutating func recordLateness(_ lateness: Duration) {
+        let late = max(lateness, .zero)
+        self.measuredTicks += 1
+        self.totalLateness += late
+        self.maxLateness = max(self.maxLateness, late)
+    }
+
+    /// A one-line summary for logs.
+    public var description: String {
+        "iteration=\(self.iteration) drifting=\(self.drifting) (early=\(self.driftingEarly) "
+            + "late=\(self.driftingLate)) overlaps=\(self.overlaps) meanLateness=\(self.meanLateness) "
+            + "maxLateness=\(self.maxLateness)"
+    }
+}
+
+/// The shared, lock-guarded home of a timer's statistics, read by the timer's owner while the iterator
+/// updates it.
+final class TimerStatisticsBox: Sendable {
+    private let value = Locked(TimerStatistics())
+
+    init() {}
+
+    var snapshot: TimerStatistics { self.value.withLock { $0 } }
+
+    func update(_ body: (inout TimerStatistics) -> Void) {
+        self.value.withLock { body(&$0) }
+    }
+}
