@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ModeAsyncSeq", targets: ["ModeAsyncSeq"]),
         .library(name: "ModeCollections", targets: ["ModeCollections"]),
         .library(name: "ModeSignals", targets: ["ModeSignals"]),
+        .library(name: "ModeQueues", targets: ["ModeQueues"]),
         .library(name: "ModeTesting", targets: ["ModeTesting"]),
     ],
     dependencies: [
@@ -84,6 +85,17 @@ let package = Package(
             name: "ModeSignalsTests",
             dependencies: ["ModeSignals", "ModeConcurrencyHelpers"],
             path: "Tests/ModeSignalsTests"
+        ),
+
+        .target(
+            name: "ModeQueues",
+            dependencies: ["ModeConcurrencyHelpers", .product(name: "DequeModule", package: "swift-collections")],
+            path: "Modules/ModeQueues"
+        ),
+        .testTarget(
+            name: "ModeQueuesTests",
+            dependencies: ["ModeQueues", "ModeConcurrencyHelpers"],
+            path: "Tests/ModeQueuesTests"
         ),
 
         .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #elseif canImport(Musl)
-import Musl
+public import Musl
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif
 
 /// A value guarded by a pthread mutex: the lock every Mode module uses for shared mutable state.
@@ -15,16 +15,19 @@ import Darwin
 /// understands pthread mutexes, so CI's `swift test --sanitize=thread` stays meaningful. swift-log and
 /// swift-nio lock the same way.
 ///
+/// It is public only so that the `@inlinable` hot paths of ModeQueues can use it: the module is internal to
+/// Mode (no product exports it) and is not API.
+///
 /// Do not call out (resume continuations, call user closures, log, await) inside `withLock`: decide under the
 /// lock, act after it.
 // SAFETY: `value` is only read or written inside `withLock`, between `pthread_mutex_lock` and
 // `pthread_mutex_unlock` on `mutex`, which is heap-allocated so it never moves.
-package final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+public final class Locked<Value: Sendable>: @unchecked Sendable {
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline var value: Value
 
     /// Creates a lock guarding `value`.
-    package init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
         self.mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         self.mutex.initialize(to: pthread_mutex_t())
@@ -45,7 +48,10 @@ package final class Locked<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    package func withLock<Result, Failure: Error>(
+    ///
+    /// Inlinable so that callers in other modules get it specialised to their state and closure.
+    @inlinable
+    public func withLock<Result, Failure: Error>(
         _ body: (inout Value) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         let lockError = pthread_mutex_lock(self.mutex)

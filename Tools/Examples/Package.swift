@@ -1,7 +1,8 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// The examples that the README and the guides in Docs/ quote; each is an executable that CI builds and runs.
+// The examples that README.md and the guides in Docs/ quote. Each is an executable; CI builds them all and
+// runs every one of them, so the code in the docs always compiles and works.
 let package = Package(
     name: "ModeExamples",
     platforms: [.macOS(.v15)],
@@ -11,12 +12,35 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "ServiceTree",
+            dependencies: [
+                .product(name: "ModeCore", package: "swift-mode"),
+                .product(name: "ModeLogging", package: "swift-mode"),
+            ],
+            path: "Sources/ServiceTree"
+        ),
+        .executableTarget(
+            name: "TimeTour",
+            dependencies: [.product(name: "ModeCore", package: "swift-mode")],
+            path: "Sources/TimeTour"
+        ),
+        .executableTarget(
             name: "ModeLoggingTour",
             dependencies: [
                 .product(name: "ModeLogging", package: "swift-mode"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ModeLoggingTour"
+        ),
+        .executableTarget(
+            name: "ModeSignalsTour",
+            dependencies: [.product(name: "ModeSignals", package: "swift-mode")],
+            path: "Sources/ModeSignalsTour"
+        ),
+        .executableTarget(
+            name: "ModeQueuesTour",
+            dependencies: [.product(name: "ModeQueues", package: "swift-mode")],
+            path: "Sources/ModeQueuesTour"
         ),
         .executableTarget(
             name: "ModeAsyncSeqTour",
@@ -27,16 +51,6 @@ let package = Package(
             name: "ModeCollectionsTour",
             dependencies: [.product(name: "ModeCollections", package: "swift-mode")],
             path: "Sources/ModeCollectionsTour"
-        ),
-        .executableTarget(
-            name: "ModeSignalsTour",
-            dependencies: [.product(name: "ModeSignals", package: "swift-mode")],
-            path: "Sources/ModeSignalsTour"
-        ),
-        .executableTarget(
-            name: "TimeTour",
-            dependencies: [.product(name: "ModeCore", package: "swift-mode")],
-            path: "Sources/TimeTour"
         ),
     ]
 )
