@@ -1,0 +1,123 @@
+// Service-runtime benchmarks: the scenarios ../../shared/baselines ran on Python's Mode and on plain Swift.
+import Benchmark
+import Logging
+import ModeCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The logger of every benchmark service: lifecycle lines are at info, so they are filtered, as in the
+/// Python baseline (root logger at WARNING with a null handler).
+let quietLogger: Logger = {
+    var logger = Logger(label: "bench")
+    logger.logLevel = .warning
+    return logger
+}()
+
+/// A node of the benchmark tree; its children become dependencies at the first start.
+actor TreeNode: Service {
+    let runtime = ServiceRuntime(configuration: ServiceConfiguration(logger: quietLogger))
+    let dependencies: [any Service]
+
+    init(dependencies: [any Service]) {
+        self.dependencies = dependencies
+    }
+
+    func initDependencies() -> [any Service] { self.dependencies }
+}
+
+/// A complete tree of `count` services with fan-out 10, numbered breadth-first as in the Python baseline.
+func makeTree(count: Int) -> TreeNode {
+    var nodes = [TreeNode?](repeating: nil, count: count)
+    for index in stride(from: count - 1, through: 0, by: -1) {
+        let first = index * 10 + 1
+        let children = (first..<min(first + 10, count)).map { nodes[$0]! }
+        nodes[index] = TreeNode(dependencies: children)
+        for child in first..<min(first + 10, count) { nodes[child] = nil }
+    }
+    return nodes[0]!
+}
+
+/// A service with one background task that wakes every second, as in the idle-memory baseline.
+actor IdleService: Service {
+    let runtime = ServiceRuntime(configuration: ServiceConfiguration(logger: quietLogger))
+    let useServiceSleep: Bool
+
+    init(useServiceSleep: Bool) {
+        self.useServiceSleep = useServiceSleep
+    }
+
+    func backgroundTasks() -> [BackgroundTask] {
+        if self.useServiceSleep {
+            return [.task("idle") { while !self.shouldStop { await self.sleep(for: .seconds(1)) } }]
+        }
+        return [.task("idle") { while true { try await Task.sleep(for: .seconds(1)) } }]
+    }
+}
+
+/// Resident memory of this process, from /proc/self/statm.
+func residentBytes() -> Int {
+    #if canImport(Glibc)
+    guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+    defer { fclose(file) }
+    var size = 0
+    var resident = 0
+    guard fscanf(file, "%ld %ld", &size, &resident) == 2 else { return 0 }
+    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    #else
+    return 0
+    #endif
+}
+
+let benchmarks: @Sendable () -> Void = {
+    for count in [1_000, 10_000, 100_000] {
+        let iterations = count == 100_000 ? 5 : 20
+        let configuration = Benchmark.Configuration(
+            metrics: [.wallClock, .cpuTotal, .mallocCountTotal],
+            maxDuration: .seconds(30),
+            maxIterations: iterations
+        )
+        Benchmark("Tree start, fan-out 10, N=\(count)", configuration: configuration) { benchmark in
+            let root = makeTree(count: count)
+            benchmark.startMeasurement()
+            try await root.start()
+            benchmark.stopMeasurement()
+            await root.stop()
+        }
+        Benchmark("Tree stop, fan-out 10, N=\(count)", configuration: configuration) { benchmark in
+            let root = makeTree(count: count)
+            try await root.start()
+            benchmark.startMeasurement()
+            await root.stop()
+            benchmark.stopMeasurement()
+        }
+    }
+
+    for useServiceSleep in [true, false] {
+        let name = useServiceSleep ? "service.sleep(for:)" : "Task.sleep(for:)"
+        Benchmark(
+            "Idle memory, 10,000 services with one task (\(name))",
+            configuration: .init(
+                metrics: [.custom("bytes per idle service"), .wallClock],
+                maxDuration: .seconds(60),
+                maxIterations: 3
+            )
+        ) { benchmark in
+            let count = 10_000
+            let warmUp = IdleService(useServiceSleep: useServiceSleep)
+            try await warmUp.start()
+            await warmUp.stop()
+            let before = residentBytes()
+            let services = (0..<count).map { _ in IdleService(useServiceSleep: useServiceSleep) }
+            for service in services { try await service.start() }
+            // Let every task reach its sleep.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(for: .milliseconds(1500)) }
+            }
+            let after = residentBytes()
+            benchmark.measurement(.custom("bytes per idle service"), (after - before) / count)
+            for service in services { await service.stop() }
+        }
+    }
+}
