@@ -1,21 +1,32 @@
+import Logging
+
 /// Work a service runs for as long as it runs, declared in `backgroundTasks()`.
 ///
 /// Each one runs in its own named task, started after `onStart()` at every start. `stop()` cancels it and
 /// waits for it. A task that throws crashes its service (a `CancellationError` thrown while the service stops
-/// does not); a task that returns simply ends.
+/// does not); a task that returns simply ends. Besides plain tasks there are timers (``timer(_:every:runFirst:scheduling:jitter:onError:_:)``)
+/// and crontab timers (`crontab(_:_:onError:now:_:)`).
 ///
 /// ```swift
 /// func backgroundTasks() -> [BackgroundTask] {
 ///     [
 ///         .task("consume") { try await self.consume() },
-///         .task("heartbeat") { await self.beat() },
+///         .timer("flush", every: .seconds(5)) { try await self.flush() },
 ///     ]
 /// }
 /// ```
 public struct BackgroundTask: Sendable {
     /// The task's name: in logs, in the task's own name, and in reports of tasks that ignore cancellation.
     public let name: String
-    let operation: @Sendable () async throws -> Void
+    let operation: @Sendable (ServiceRuntime) async throws -> Void
+    /// A problem with the declaration itself (a negative interval, say); `start()` throws it.
+    let invalid: ServiceError?
+
+    init(name: String, invalid: ServiceError? = nil, operation: @escaping @Sendable (ServiceRuntime) async throws -> Void) {
+        self.name = name
+        self.invalid = invalid
+        self.operation = operation
+    }
 
     /// Creates a background task.
     ///
@@ -23,12 +34,152 @@ public struct BackgroundTask: Sendable {
     ///   - name: A name unique within the service.
     ///   - operation: The work; capture the service to call into it.
     public init(name: String, operation: @escaping @Sendable () async throws -> Void) {
-        self.name = name
-        self.operation = operation
+        self.init(name: name) { _ in try await operation() }
     }
 
     /// A background task named `name` that runs `operation`.
     public static func task(_ name: String, _ operation: @escaping @Sendable () async throws -> Void) -> Self {
         Self(name: name, operation: operation)
+    }
+}
+
+/// What a service timer does when its body throws.
+public struct TimerErrorPolicy: Hashable, Sendable, CustomStringConvertible {
+    private enum Value: Hashable, Sendable { case crash, logAndContinue }
+    private let value: Value
+
+    /// The error crashes the service, as in the original; the timer ends.
+    public static let crash = Self(value: .crash)
+    /// The error is logged at error level and the timer keeps its schedule.
+    public static let logAndContinue = Self(value: .logAndContinue)
+
+    /// `crash` or `logAndContinue`.
+    public var description: String { self.value == .crash ? "crash" : "logAndContinue" }
+
+    /// Runs `body`, applying the policy to what it throws (`CancellationError` always passes through).
+    func run(_ name: String, runtime: ServiceRuntime, _ body: @Sendable () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            guard self.value == .logAndContinue else { throw error }
+            runtime.log(.error, "Timer \(name) raised \(error); it keeps running")
+        }
+    }
+}
+
+extension BackgroundTask {
+    /// A timer: runs `body` every `interval` while the service runs, in a task named `name`.
+    ///
+    /// The first run comes one interval (plus a small random jitter, so that many timers do not fire together)
+    /// after the start, or at once with `runFirst`. Runs never overlap: a body that takes longer than the
+    /// interval delays the next run, which is logged as an overlap. Late and early wake-ups are counted and
+    /// logged as in the original (see `Docs/Timers.md`). The timer ends when the service stops or crashes.
+    ///
+    /// ```swift
+    /// .timer("flush", every: .seconds(5)) { try await self.flush() }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: The task and timer name.
+    ///   - interval: The time between runs; it must not be negative (`start()` throws
+    ///     ``ServiceError/Code-swift.struct/invalidArgument``).
+    ///   - runFirst: Run once at start, before the first interval (the original's `exec_first`).
+    ///   - scheduling: ``TimerScheduling/fixedRate`` (drift-free, the default) or
+    ///     ``TimerScheduling/driftCorrected`` (the original's algorithm).
+    ///   - jitter: The random delay added to the first deadline only.
+    ///   - onError: ``TimerErrorPolicy/crash`` (the default) or ``TimerErrorPolicy/logAndContinue``.
+    ///   - body: The work of one tick.
+    public static func timer(
+        _ name: String,
+        every interval: Duration,
+        runFirst: Bool = false,
+        scheduling: TimerScheduling = .fixedRate,
+        jitter: TimerJitter = .default,
+        onError: TimerErrorPolicy = .crash,
+        _ body: @escaping @Sendable () async throws -> Void
+    ) -> Self {
+        let invalid: ServiceError? =
+            interval < .zero
+            ? .invalidArgument("timer \"\(name)\" has a negative interval (\(interval)); give it zero or more")
+            : nil
+        return Self(name: name, invalid: invalid) { runtime in
+            let ticks = ServiceTimerSequence(
+                runtime: runtime,
+                timer: IntervalTimer(
+                    every: interval,
+                    name: name,
+                    scheduling: scheduling,
+                    jitter: jitter,
+                    logger: runtime.serviceLogger,
+                    clock: ServiceTimerClock(runtime: runtime)
+                )
+            )
+            if runFirst, !runtime.shouldStop {
+                try await onError.run(name, runtime: runtime, body)
+            }
+            for await _ in ticks {
+                try await onError.run(name, runtime: runtime, body)
+            }
+        }
+    }
+}
+
+extension Service {
+    /// Ticks every `interval` on the service's clock until the service stops or crashes: Python's `itertimer`.
+    ///
+    /// Each element is the sleep the timer made before it. The sequence ends (returns `nil`) as soon as the
+    /// service should stop, even when it is iterated outside the service's own tasks.
+    ///
+    /// ```swift
+    /// for await _ in itertimer(every: .seconds(1), name: "poll") { await poll() }
+    /// ```
+    public func itertimer(
+        every interval: Duration,
+        name: String = "",
+        scheduling: TimerScheduling = .fixedRate,
+        jitter: TimerJitter = .default
+    ) -> some AsyncSequence<Duration, Never> & Sendable {
+        let runtime = self.runtime
+        runtime.bind(self)
+        return ServiceTimerSequence(
+            runtime: runtime,
+            timer: IntervalTimer(
+                every: Swift.max(interval, .zero),
+                name: name,
+                scheduling: scheduling,
+                jitter: jitter,
+                logger: runtime.serviceLogger,
+                clock: ServiceTimerClock(runtime: runtime)
+            )
+        )
+    }
+}
+
+/// An interval timer that ends as soon as its service should stop.
+struct ServiceTimerSequence: AsyncSequence, Sendable {
+    typealias Element = Duration
+    typealias Failure = Never
+
+    let runtime: ServiceRuntime
+    let timer: IntervalTimer<ServiceTimerClock>
+
+    func makeAsyncIterator() -> Iterator { Iterator(runtime: self.runtime, base: self.timer.makeAsyncIterator()) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let runtime: ServiceRuntime
+        var base: IntervalTimer<ServiceTimerClock>.AsyncIterator
+
+        mutating func next(isolation actor: isolated (any Actor)?) async -> Duration? {
+            guard !self.runtime.shouldStop, let slept = await self.base.next(isolation: actor),
+                !self.runtime.shouldStop
+            else { return nil }
+            return slept
+        }
+
+        mutating func next() async -> Duration? {
+            await self.next(isolation: #isolation)
+        }
     }
 }

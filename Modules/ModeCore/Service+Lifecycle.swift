@@ -84,9 +84,7 @@ extension Service {
     /// With ModeLogging's handler the line reads `[^--Label]: message`.
     public var logger: Logger {
         self.runtime.bind(self)
-        var logger = self.runtime.configuration.logger
-        for (key, value) in self.runtime.metadata() { logger[metadataKey: key] = value }
-        return logger
+        return self.runtime.serviceLogger
     }
 
     /// Sets the shutdown flag a stopping service waits for when it is configured with `waitForShutdown`.

@@ -187,6 +187,13 @@ public final class ServiceRuntime: Sendable {
         ]
     }
 
+    /// The configured logger with this service's label and depth as metadata.
+    var serviceLogger: Logger {
+        var logger = self.configuration.logger
+        for (key, value) in self.metadata() { logger[metadataKey: key] = value }
+        return logger
+    }
+
     func log(_ level: Logger.Level, _ message: @autoclosure () -> Logger.Message) {
         self.configuration.logger.log(level: level, message(), metadata: self.metadata())
     }
@@ -529,8 +536,11 @@ public final class ServiceRuntime: Sendable {
             self.log(self.configuration.mundaneLevel, "Starting...")
             try await service.onStart()
             if try await self.bailIfStopping(service) { return }
-            for task in await service.backgroundTasks() {
-                _ = try self.spawn(task.name, service: service, task.operation)
+            let tasks = await service.backgroundTasks()
+            if let invalid = tasks.lazy.compactMap(\.invalid).first { throw invalid }
+            for task in tasks {
+                let operation = task.operation
+                _ = try self.spawn(task.name, service: service) { try await operation(self) }
             }
             for child in self.children {
                 if try await self.bailIfStopping(service) { return }

@@ -56,15 +56,18 @@ actor IdleService: Service {
     }
 }
 
-/// Resident memory of this process, from /proc/self/statm.
+/// Resident memory of this process, from /proc/self/statm (its second field, in pages).
 func residentBytes() -> Int {
     #if canImport(Glibc)
-    guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-    defer { fclose(file) }
-    var size = 0
-    var resident = 0
-    guard fscanf(file, "%ld %ld", &size, &resident) == 2 else { return 0 }
-    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    let fd = open("/proc/self/statm", O_RDONLY)
+    guard fd >= 0 else { return 0 }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 128)
+    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    guard count > 0 else { return 0 }
+    let fields = String(decoding: buffer[0..<count], as: UTF8.self).split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     #else
     return 0
     #endif
