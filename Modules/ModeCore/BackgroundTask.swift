@@ -4,7 +4,7 @@ import Logging
 ///
 /// Each one runs in its own named task, started after `onStart()` at every start. `stop()` cancels it and
 /// waits for it. A task that throws crashes its service (a `CancellationError` thrown while the service stops
-/// does not); a task that returns simply ends. Besides plain tasks there are timers (``timer(_:every:runFirst:scheduling:jitter:onError:_:)``)
+/// does not); a task that returns simply ends. Besides plain tasks there are timers (``timer(_:every:runFirst:scheduling:jitter:onError:monitor:_:)``)
 /// and crontab timers (`crontab(_:_:onError:now:_:)`).
 ///
 /// ```swift
@@ -75,7 +75,8 @@ extension BackgroundTask {
     /// The first run comes one interval (plus a small random jitter, so that many timers do not fire together)
     /// after the start, or at once with `runFirst`. Runs never overlap: a body that takes longer than the
     /// interval delays the next run, which is logged as an overlap. Late and early wake-ups are counted and
-    /// logged as in the original (see `Docs/Timers.md`). The timer ends when the service stops or crashes.
+    /// logged as in the original (see `Docs/Timers.md`). The timer ends when the service stops (its task is
+    /// cancelled) or, at its next tick, when the service has crashed.
     ///
     /// ```swift
     /// .timer("flush", every: .seconds(5)) { try await self.flush() }
@@ -90,6 +91,7 @@ extension BackgroundTask {
     ///     ``TimerScheduling/driftCorrected`` (the original's algorithm).
     ///   - jitter: The random delay added to the first deadline only.
     ///   - onError: ``TimerErrorPolicy/crash`` (the default) or ``TimerErrorPolicy/logAndContinue``.
+    ///   - monitor: Receives the timer's counters (ticks, drift, overlaps, lateness), if given.
     ///   - body: The work of one tick.
     public static func timer(
         _ name: String,
@@ -98,6 +100,7 @@ extension BackgroundTask {
         scheduling: TimerScheduling = .fixedRate,
         jitter: TimerJitter = .default,
         onError: TimerErrorPolicy = .crash,
+        monitor: TimerMonitor? = nil,
         _ body: @escaping @Sendable () async throws -> Void
     ) -> Self {
         let invalid: ServiceError? =
@@ -113,7 +116,8 @@ extension BackgroundTask {
                     scheduling: scheduling,
                     jitter: jitter,
                     logger: runtime.serviceLogger,
-                    clock: ServiceTimerClock(runtime: runtime)
+                    monitor: monitor ?? TimerMonitor(),
+                    clock: ServiceTimerClock(runtime: runtime, wakesOnStop: false)
                 )
             )
             if runFirst, !runtime.shouldStop {
@@ -151,7 +155,7 @@ extension Service {
                 scheduling: scheduling,
                 jitter: jitter,
                 logger: runtime.serviceLogger,
-                clock: ServiceTimerClock(runtime: runtime)
+                clock: ServiceTimerClock(runtime: runtime, wakesOnStop: true)
             )
         )
     }

@@ -26,6 +26,22 @@ struct ServiceTimerTests {
         #expect(clock.sleeperCount == 0)
     }
 
+    @Test func aMonitorSeesTheTimersCounters() async throws {
+        let clock = ManualClock()
+        let monitor = TimerMonitor()
+        let service = TimerService(clock: clock, events: EventLog()) {
+            .timer("tick", every: .seconds(1), jitter: .none, monitor: monitor) {}
+        }
+        try await service.start()
+        await clock.waitForSleepers(count: 1)
+        clock.advance(by: .milliseconds(1500))  // half a second late
+        await clock.waitForSleepers(count: 1)
+        let statistics = monitor.statistics
+        #expect(statistics.iteration == 1)
+        #expect(statistics.maxLateness == .milliseconds(500))
+        await service.stop()
+    }
+
     @Test func runFirstRunsAtStart() async throws {
         let clock = ManualClock()
         let events = EventLog()
@@ -109,8 +125,10 @@ struct ServiceTimerTests {
         try await service.start()
         await clock.waitForSleepers(count: 1)
         service.crash(Boom())
+        clock.advance(by: .seconds(1))  // the timer notices the crash at its next tick, and does not run
         while !service.runningTaskNames.isEmpty { await Task.yield() }
         #expect(events.filter("tick").isEmpty)
+        #expect(clock.sleeperCount == 0)
         await service.stop()
     }
 

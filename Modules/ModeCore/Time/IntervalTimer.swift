@@ -50,7 +50,8 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     /// The clock the timer sleeps on.
     public let clock: C
 
-    private let statisticsBox = TimerStatisticsBox()
+    /// Where the timer keeps its counters; shared by all its iterators.
+    public let monitor: TimerMonitor
 
     /// Creates a timer on `clock`.
     ///
@@ -63,6 +64,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     ///   - jitter: The random delay added to the first deadline only; up to 5% of the interval (at most
     ///     1 s) by default. Tests pass ``TimerJitter/none``.
     ///   - logger: Where drift and overlap lines go; `mode.timers` by default.
+    ///   - monitor: Where the counters go; read them here or through ``statistics``.
     ///   - clock: The clock to sleep on; tests pass a manual clock.
     public init(
         every interval: Duration,
@@ -71,8 +73,10 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
         maxDriftCorrection: Duration = .milliseconds(100),
         jitter: TimerJitter = .default,
         logger: Logger = Logger(label: "mode.timers"),
+        monitor: TimerMonitor = TimerMonitor(),
         clock: C
     ) {
+        self.monitor = monitor
         self.interval = Swift.max(interval, .zero)
         self.name = name
         self.scheduling = scheduling
@@ -83,7 +87,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     }
 
     /// The counters so far, shared by all iterators of this timer.
-    public var statistics: TimerStatistics { self.statisticsBox.snapshot }
+    public var statistics: TimerStatistics { self.monitor.statistics }
 
     /// Starts the timer: the first deadline is computed when `next()` is first called.
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(timer: self) }
@@ -171,7 +175,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
             if self.timer.interval >= .seconds(1) && lateness.magnitude >= self.maxDrift {
                 kind = lateness > .zero ? .late : .early
             }
-            self.timer.statisticsBox.update { statistics in
+            self.timer.monitor.update { statistics in
                 statistics.iteration += 1
                 statistics.recordLateness(lateness)
                 if overlapRuntime != nil { statistics.overlaps += 1 }
@@ -201,7 +205,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
             let tick = state.tick(now: self.origin.duration(to: before))
             if let wake = tick.wake {
                 let counters = state.statistics
-                self.timer.statisticsBox.update { statistics in
+                self.timer.monitor.update { statistics in
                     statistics.iteration = counters.iteration
                     statistics.drifting = counters.drifting
                     statistics.driftingEarly = counters.driftingEarly
@@ -220,7 +224,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
             let woke = self.timer.clock.now
             state.willYield(now: self.origin.duration(to: woke))
             let lateness = before.duration(to: woke) - tick.sleepTime
-            self.timer.statisticsBox.update { $0.recordLateness(lateness) }
+            self.timer.monitor.update { $0.recordLateness(lateness) }
             self.phase = .driftCorrected(state)
             return tick.sleepTime
         }

@@ -55,14 +55,24 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The shared, lock-guarded home of a timer's statistics, read by the timer's owner while the iterator
-/// updates it.
-final class TimerStatisticsBox: Sendable {
+/// A live view of a timer's statistics: pass one to `BackgroundTask.timer(..., monitor:)` or to
+/// ``IntervalTimer`` and read ``statistics`` from anywhere, for dashboards, metrics or tests.
+///
+/// ```swift
+/// let flushTimer = TimerMonitor()
+/// // in backgroundTasks(): .timer("flush", every: .seconds(5), monitor: flushTimer) { ... }
+/// print(flushTimer.statistics.meanLateness)
+/// ```
+///
+/// Safe to read from any task while the timer updates it.
+public final class TimerMonitor: Sendable {
     private let value = Locked(TimerStatistics())
 
-    init() {}
+    /// Creates a monitor with zeroed counters.
+    public init() {}
 
-    var snapshot: TimerStatistics { self.value.withLock { $0 } }
+    /// The counters so far.
+    public var statistics: TimerStatistics { self.value.withLock { $0 } }
 
     func update(_ body: (inout TimerStatistics) -> Void) {
         self.value.withLock { body(&$0) }

@@ -27,7 +27,7 @@ extension BackgroundTask {
         _ body: @escaping @Sendable () async throws -> Void
     ) -> Self {
         Self(name: name) { runtime in
-            let fires = CronTimer(schedule: schedule, clock: ServiceTimerClock(runtime: runtime), now: now)
+            let fires = CronTimer(schedule: schedule, clock: ServiceTimerClock(runtime: runtime, wakesOnStop: true), now: now)
             for await _ in fires {
                 guard !runtime.shouldStop else { break }
                 try await onError.run(name, runtime: runtime, body)

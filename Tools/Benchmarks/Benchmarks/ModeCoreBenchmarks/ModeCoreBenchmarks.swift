@@ -2,6 +2,7 @@
 import Benchmark
 import Logging
 import ModeCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -32,9 +33,9 @@ func makeTree(count: Int) -> TreeNode {
     var nodes = [TreeNode?](repeating: nil, count: count)
     for index in stride(from: count - 1, through: 0, by: -1) {
         let first = index * 10 + 1
-        let children = (first..<min(first + 10, count)).map { nodes[$0]! }
+        let children = first < count ? (first..<min(first + 10, count)).map { nodes[$0]! } : []
         nodes[index] = TreeNode(dependencies: children)
-        for child in first..<min(first + 10, count) { nodes[child] = nil }
+        for child in first..<max(first, min(first + 10, count)) { nodes[child] = nil }
     }
     return nodes[0]!
 }
@@ -73,6 +74,40 @@ func residentBytes() -> Int {
     #endif
 }
 
+/// A service with one 10 ms timer; it records when each tick ran.
+actor TimerNode: Service {
+    let runtime = ServiceRuntime(configuration: ServiceConfiguration(logger: quietLogger))
+    let monitor = TimerMonitor()
+    let interval: Duration
+    let ticks: TickLog
+
+    init(interval: Duration, ticks: TickLog) {
+        self.interval = interval
+        self.ticks = ticks
+    }
+
+    func backgroundTasks() -> [BackgroundTask] {
+        let ticks = self.ticks
+        return [.timer("tick", every: self.interval, monitor: self.monitor) { ticks.record() }]
+    }
+}
+
+/// The instants at which one timer's ticks ran.
+final class TickLog: Sendable {
+    private let instants = MutexBox()
+
+    func record() { self.instants.append(ContinuousClock.now) }
+
+    /// How late each tick was against the fixed-rate schedule anchored at the first tick.
+    func lateness(interval: Duration) -> [Duration] {
+        let all = self.instants.all
+        guard let first = all.first else { return [] }
+        return all.enumerated().map { offset, instant in
+            max(.zero, first.advanced(by: interval * offset).duration(to: instant))
+        }
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     for count in [1_000, 10_000, 100_000] {
         let iterations = count == 100_000 ? 5 : 20
@@ -97,14 +132,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    timerBenchmarks()
+
     for useServiceSleep in [true, false] {
         let name = useServiceSleep ? "service.sleep(for:)" : "Task.sleep(for:)"
         Benchmark(
             "Idle memory, 10,000 services with one task (\(name))",
             configuration: .init(
                 metrics: [.custom("bytes per idle service"), .wallClock],
+                // One measurement in a fresh process: later iterations would reuse memory the first freed.
+                warmupIterations: 0,
                 maxDuration: .seconds(60),
-                maxIterations: 3
+                maxIterations: 1
             )
         ) { benchmark in
             let count = 10_000
@@ -122,5 +161,54 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(.custom("bytes per idle service"), (after - before) / count)
             for service in services { await service.stop() }
         }
+    }
+}
+
+/// A lock-guarded list of instants (the benchmark records from many tasks).
+final class MutexBox: Sendable {
+    private let value = Mutex<[ContinuousClock.Instant]>([])
+
+    func append(_ instant: ContinuousClock.Instant) { self.value.withLock { $0.append(instant) } }
+
+    var all: [ContinuousClock.Instant] { self.value.withLock { $0 } }
+}
+
+/// 1,000 services, each with a 10 ms timer, run for 5 s: ticks delivered, lateness, CPU.
+let timerBenchmarks: @Sendable () -> Void = {
+    Benchmark(
+        "Timers, 1,000 services x 10 ms for 5 s",
+        configuration: .init(
+            metrics: [
+                .custom("ticks delivered (per mille of expected)", polarity: .prefersLarger, useScalingFactor: false),
+                .custom("mean lateness (us)", useScalingFactor: false),
+                .custom("p99 lateness (us)", useScalingFactor: false),
+                .custom("max lateness (us)", useScalingFactor: false),
+                .cpuTotal, .wallClock,
+            ],
+            warmupIterations: 0,
+            maxDuration: .seconds(60),
+            maxIterations: 1
+        )
+    ) { benchmark in
+        let interval = Duration.milliseconds(10)
+        let services = (0..<1_000).map { _ in TimerNode(interval: interval, ticks: TickLog()) }
+        for service in services { try await service.start() }
+        try await Task.sleep(for: .seconds(5))
+        for service in services { await service.stop() }
+        benchmark.stopMeasurement()
+        let statistics = services.map(\.monitor.statistics)
+        let delivered = statistics.reduce(0) { $0 + $1.iteration }
+        let expected = 1_000 * 500
+        let total = statistics.reduce(Duration.zero) { $0 + $1.totalLateness }
+        let measured = statistics.reduce(0) { $0 + $1.measuredTicks }
+        let maxLateness = statistics.map(\.maxLateness).max() ?? .zero
+        var anchored = services.flatMap { $0.ticks.lateness(interval: interval) }
+        anchored.sort()
+        let p99 = anchored.isEmpty ? .zero : anchored[anchored.count * 99 / 100]
+        func micros(_ duration: Duration) -> Int { Int(duration / .microseconds(1)) }
+        benchmark.measurement(.custom("ticks delivered (per mille of expected)", polarity: .prefersLarger, useScalingFactor: false), delivered * 1000 / expected)
+        benchmark.measurement(.custom("mean lateness (us)", useScalingFactor: false), micros(measured == 0 ? .zero : total / measured))
+        benchmark.measurement(.custom("p99 lateness (us)", useScalingFactor: false), micros(p99))
+        benchmark.measurement(.custom("max lateness (us)", useScalingFactor: false), micros(maxLateness))
     }
 }
