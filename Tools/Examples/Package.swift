@@ -20,6 +20,14 @@ let package = Package(
             path: "Sources/ServiceTree"
         ),
         .executableTarget(
+            name: "CoreTour",
+            dependencies: [
+                .product(name: "ModeCore", package: "swift-mode"),
+                .product(name: "ModeLogging", package: "swift-mode"),
+            ],
+            path: "Sources/CoreTour"
+        ),
+        .executableTarget(
             name: "TimeTour",
             dependencies: [.product(name: "ModeCore", package: "swift-mode")],
             path: "Sources/TimeTour"
