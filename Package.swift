@@ -99,6 +99,11 @@ let package = Package(
         ),
 
         .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),
+        .testTarget(
+            name: "ModeTestingTests",
+            dependencies: ["ModeTesting", "ModeCore", "ModeConcurrencyHelpers"],
+            path: "Tests/ModeTestingTests"
+        ),
     ]
 )
 
