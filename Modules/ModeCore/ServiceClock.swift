@@ -14,6 +14,10 @@ package struct ServiceClock: Sendable {
         self._sleepUntil = { offset in try await clock.sleep(until: origin.advanced(by: offset), tolerance: nil) }
     }
 
+    /// One box for every runtime on the default `ContinuousClock`: offsets then count from the first use,
+    /// which is as good as any origin, and no runtime pays for closures of its own.
+    package static let continuous = ServiceClock(ContinuousClock())
+
     /// The time elapsed since the box was created, on the wrapped clock.
     package var now: Duration { self._now() }
 

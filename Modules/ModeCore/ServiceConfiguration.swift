@@ -46,7 +46,7 @@ public struct ServiceConfiguration: Sendable {
         shutdownTimeout: Duration = .seconds(60),
         taskCancellationGracePeriod: Duration = .seconds(10)
     ) {
-        self.clock = ServiceClock(clock)
+        self.clock = clock is ContinuousClock ? ServiceClock.continuous : ServiceClock(clock)
         self.logger = logger
         self.mundaneLevel = mundaneLevel
         self.waitForShutdown = waitForShutdown

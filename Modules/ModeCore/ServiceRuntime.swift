@@ -19,8 +19,16 @@ import ModeLogging
 public final class ServiceRuntime: Sendable {
     /// The settings this runtime was created with.
     public let configuration: ServiceConfiguration
-    /// Diagnostic flags: what the service is doing right now, for dumps and debugging.
-    public let diag: Diag
+    /// Diagnostic flags: what the service is doing right now, for dumps and debugging (made on first use).
+    public var diag: Diag {
+        if let diag = self.state.withLock({ $0.diag }) { return diag }
+        let fresh = Diag(clock: self.configuration.clock)
+        return self.state.withLock { state in
+            if let diag = state.diag { return diag }
+            state.diag = fresh
+            return fresh
+        }
+    }
 
     let lifecycle = LifecycleLock()
     let state: Locked<State>
@@ -28,7 +36,6 @@ public final class ServiceRuntime: Sendable {
     /// Creates a runtime with `configuration`.
     public init(configuration: ServiceConfiguration = ServiceConfiguration()) {
         self.configuration = configuration
-        self.diag = Diag(clock: configuration.clock)
         self.state = Locked(State())
     }
 
@@ -79,6 +86,7 @@ public final class ServiceRuntime: Sendable {
         var waiters: [Int: WaiterSlot] = [:]
         var nextID = 0
         weak var supervisor: (any ServiceSupervisor)?
+        var diag: Diag?
 
         var shouldStop: Bool { self.stopRequested || self.crashed }
 
