@@ -4,7 +4,7 @@ import Logging
 ///
 /// Each one runs in its own named task, started after `onStart()` at every start. `stop()` cancels it and
 /// waits for it. A task that throws crashes its service (a `CancellationError` thrown while the service stops
-/// does not); a task that returns simply ends. Besides plain tasks there are timers (``timer(_:every:runFirst:scheduling:jitter:onError:monitor:_:)``)
+/// does not); a task that returns simply ends. Besides plain tasks there are timers (``timer(_:every:runFirst:scheduling:jitter:onError:monitor:tolerance:_:)``)
 /// and crontab timers (`crontab(_:_:onError:now:_:)`).
 ///
 /// ```swift
@@ -92,6 +92,7 @@ extension BackgroundTask {
     ///   - jitter: The random delay added to the first deadline only.
     ///   - onError: ``TimerErrorPolicy/crash`` (the default) or ``TimerErrorPolicy/logAndContinue``.
     ///   - monitor: Receives the timer's counters (ticks, drift, overlaps, lateness), if given.
+    ///   - tolerance: How late the clock may wake the timer, so it can batch the wake-ups of many timers.
     ///   - body: The work of one tick.
     public static func timer(
         _ name: String,
@@ -101,6 +102,7 @@ extension BackgroundTask {
         jitter: TimerJitter = .default,
         onError: TimerErrorPolicy = .crash,
         monitor: TimerMonitor? = nil,
+        tolerance: Duration? = nil,
         _ body: @escaping @Sendable () async throws -> Void
     ) -> Self {
         let invalid: ServiceError? =
@@ -117,6 +119,7 @@ extension BackgroundTask {
                     jitter: jitter,
                     logger: runtime.serviceLogger,
                     monitor: monitor ?? TimerMonitor(),
+                    tolerance: tolerance,
                     clock: ServiceTimerClock(runtime: runtime, wakesOnStop: false)
                 )
             )

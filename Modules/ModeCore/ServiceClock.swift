@@ -5,13 +5,15 @@
 /// `ManualClock` and every sleep, wait, deadline and timer of the service follows it.
 package struct ServiceClock: Sendable {
     private let _now: @Sendable () -> Duration
-    private let _sleepUntil: @Sendable (Duration) async throws -> Void
+    private let _sleepUntil: @Sendable (Duration, Duration?) async throws -> Void
 
     /// Wraps `clock`; offsets count from the clock's `now` at this call.
     package init<C: Clock<Duration>>(_ clock: C) {
         let origin = clock.now
         self._now = { origin.duration(to: clock.now) }
-        self._sleepUntil = { offset in try await clock.sleep(until: origin.advanced(by: offset), tolerance: nil) }
+        self._sleepUntil = { offset, tolerance in
+            try await clock.sleep(until: origin.advanced(by: offset), tolerance: tolerance)
+        }
     }
 
     /// One box for every runtime on the default `ContinuousClock`: offsets then count from the first use,
@@ -21,13 +23,13 @@ package struct ServiceClock: Sendable {
     /// The time elapsed since the box was created, on the wrapped clock.
     package var now: Duration { self._now() }
 
-    /// Sleeps until the wrapped clock reaches `offset`.
-    package func sleep(until offset: Duration) async throws {
-        try await self._sleepUntil(offset)
+    /// Sleeps until the wrapped clock reaches `offset`; `tolerance` lets the clock coalesce wake-ups.
+    package func sleep(until offset: Duration, tolerance: Duration? = nil) async throws {
+        try await self._sleepUntil(offset, tolerance)
     }
 
     /// Sleeps for `duration` on the wrapped clock.
     package func sleep(for duration: Duration) async throws {
-        try await self._sleepUntil(self.now + duration)
+        try await self._sleepUntil(self.now + duration, nil)
     }
 }

@@ -45,7 +45,7 @@ public struct ServiceTimerClock: Clock, Sendable {
             let remaining = deadline.offset - self.runtime.clock.now
             if remaining > .zero { _ = await self.runtime.waitUntilShouldStop(timeout: remaining) }
         } else {
-            try await self.runtime.clock.sleep(until: deadline.offset)
+            try await self.runtime.clock.sleep(until: deadline.offset, tolerance: tolerance)
         }
         if self.runtime.shouldStop { throw CancellationError() }
         try Task.checkCancellation()

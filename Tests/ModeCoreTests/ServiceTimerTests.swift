@@ -176,3 +176,19 @@ actor TimerService: Service {
         [self.make()]
     }
 }
+
+@Suite struct TimerStatisticsHistogramTests {
+    @Test func percentilesComeFromThePowerOfTwoHistogram() {
+        var statistics = TimerStatistics()
+        #expect(statistics.latenessPercentile(0.99) == .zero)
+        for _ in 0..<98 { statistics.recordLateness(.microseconds(3)) }  // bucket 2 (<= 4 µs)
+        statistics.recordLateness(.milliseconds(1))  // bucket 10 (<= 1024 µs)
+        statistics.recordLateness(.seconds(-1))  // early counts as on time
+        #expect(statistics.latenessHistogram[2] == 98)
+        #expect(statistics.latenessHistogram[10] == 1)
+        #expect(statistics.latenessHistogram[0] == 1)
+        #expect(statistics.latenessPercentile(0.5) == .microseconds(4))
+        #expect(statistics.latenessPercentile(0.99) == .microseconds(4))
+        #expect(statistics.latenessPercentile(1.0) == .microseconds(1024))
+    }
+}

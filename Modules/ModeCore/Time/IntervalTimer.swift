@@ -50,6 +50,8 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     /// The clock the timer sleeps on.
     public let clock: C
 
+    /// How late the clock may wake the timer so it can coalesce wake-ups (`nil`: as close as it can).
+    public let tolerance: Duration?
     /// Where the timer keeps its counters; shared by all its iterators.
     public let monitor: TimerMonitor
 
@@ -65,6 +67,8 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     ///     1 s) by default. Tests pass ``TimerJitter/none``.
     ///   - logger: Where drift and overlap lines go; `mode.timers` by default.
     ///   - monitor: Where the counters go; read them here or through ``statistics``.
+    ///   - tolerance: How late the clock may wake the timer, so it can batch the wake-ups of many timers;
+    ///     `nil` (the default) asks for the deadline itself.
     ///   - clock: The clock to sleep on; tests pass a manual clock.
     public init(
         every interval: Duration,
@@ -74,9 +78,11 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
         jitter: TimerJitter = .default,
         logger: Logger = Logger(label: "mode.timers"),
         monitor: TimerMonitor = TimerMonitor(),
+        tolerance: Duration? = nil,
         clock: C
     ) {
         self.monitor = monitor
+        self.tolerance = tolerance
         self.interval = Swift.max(interval, .zero)
         self.name = name
         self.scheduling = scheduling
@@ -232,7 +238,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
         /// Sleeps on the timer's clock; `false` (and the iterator finished) on cancellation.
         private mutating func sleep(until deadline: C.Instant) async -> Bool {
             do {
-                try await self.timer.clock.sleep(until: deadline, tolerance: nil)
+                try await self.timer.clock.sleep(until: deadline, tolerance: self.timer.tolerance)
             } catch {
                 self.phase = .finished
                 return false

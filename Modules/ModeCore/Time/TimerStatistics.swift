@@ -30,6 +30,9 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
     public var maxLateness: Duration = .zero
     /// Ticks measured for lateness (every tick).
     public var measuredTicks = 0
+    /// Ticks by lateness, in powers of two of a microsecond: bucket `i` counts the ticks at most `2^i` µs
+    /// late (bucket 0: at most 1 µs), the last bucket everything later.
+    public var latenessHistogram = [Int](repeating: 0, count: 32)
 
     /// Creates zeroed counters.
     public init() {}
@@ -40,11 +43,33 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Adds one tick's lateness (negative values count as zero).
-    mutating func recordLateness(_ lateness: Duration) {
+    public mutating func recordLateness(_ lateness: Duration) {
         let late = max(lateness, .zero)
         self.measuredTicks += 1
         self.totalLateness += late
         self.maxLateness = max(self.maxLateness, late)
+        let micros = Int(late / .microseconds(1))
+        let bucket = micros <= 1 ? 0 : min(Int.bitWidth - (micros - 1).leadingZeroBitCount, 31)
+        self.latenessHistogram[bucket] += 1
+    }
+
+    /// An upper bound of the lateness that `fraction` of the ticks stayed within (`0.99` for the p99), read
+    /// from ``latenessHistogram``: a power of two of a microsecond, or zero before the first tick.
+    public func latenessPercentile(_ fraction: Double) -> Duration {
+        Self.percentile(fraction, of: self.latenessHistogram)
+    }
+
+    /// The same bound over the summed histograms of several timers.
+    public static func percentile(_ fraction: Double, of histogram: [Int]) -> Duration {
+        let total = histogram.reduce(0, +)
+        guard total > 0 else { return .zero }
+        let wanted = Int((Double(total) * min(max(fraction, 0), 1)).rounded(.up))
+        var seen = 0
+        for (bucket, count) in histogram.enumerated() {
+            seen += count
+            if seen >= wanted { return .microseconds(1 << bucket) }
+        }
+        return .microseconds(1 << (histogram.count - 1))
     }
 
     /// A one-line summary for logs.
