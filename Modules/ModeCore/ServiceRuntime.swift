@@ -444,7 +444,13 @@ public final class ServiceRuntime: Sendable {
     func crash(_ error: any Error, service: some Service) {
         let node = self.bind(service)
         self.log(.error, "Crashed reason=\(error)")
-        let (alreadyCrashed, supervisor) = self.state.withLock { ($0.crashed, $0.supervisor) }
+        // Test and set in one step, so that of two concurrent crashes only one tells the supervisor.
+        let (alreadyCrashed, supervisor) = self.state.withLock { state in
+            let crashed = state.crashed
+            state.crashed = true
+            state.crashReason = error
+            return (crashed, state.supervisor)
+        }
         if !alreadyCrashed {
             if let supervisor {
                 self.markCrashed(error)

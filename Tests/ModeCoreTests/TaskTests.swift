@@ -251,3 +251,18 @@ struct Resource: AsyncResource {
         self.events.record("\(self.name) exited error=\(error.map { "\($0)" } ?? "nil")")
     }
 }
+
+@Suite(.timeLimit(.minutes(1)))
+struct ConcurrentCrashTests {
+    @Test func concurrentCrashesWakeTheSupervisorOnce() async throws {
+        for _ in 0..<50 {
+            let supervisor = SupervisorStub()
+            let service = TestService("A", events: EventLog())
+            service.runtime.setSupervisor(supervisor)
+            await withTaskGroup(of: Void.self) { group in
+                for id in 0..<8 { group.addTask { service.crash(Boom(id: id)) } }
+            }
+            #expect(supervisor.crashed == ["A"])
+        }
+    }
+}
