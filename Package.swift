@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ModeCollections", targets: ["ModeCollections"]),
         .library(name: "ModeSignals", targets: ["ModeSignals"]),
         .library(name: "ModeQueues", targets: ["ModeQueues"]),
+        .library(name: "ModeSupervisors", targets: ["ModeSupervisors"]),
         .library(name: "ModeTesting", targets: ["ModeTesting"]),
     ],
     dependencies: [
@@ -43,6 +44,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/ModeCoreTests"
+        ),
+
+        .target(
+            name: "ModeSupervisors",
+            dependencies: ["ModeCore", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            path: "Modules/ModeSupervisors"
+        ),
+        .testTarget(
+            name: "ModeSupervisorsTests",
+            dependencies: [
+                "ModeSupervisors",
+                "ModeCore",
+                "ModeTesting",
+                "ModeConcurrencyHelpers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            path: "Tests/ModeSupervisorsTests"
         ),
 
         .target(

@@ -40,5 +40,16 @@ let package = Package(
             path: "Benchmarks/ModeQueuesBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ModeSupervisorsBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ModeCore", package: "swift-mode"),
+                .product(name: "ModeSupervisors", package: "swift-mode"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ModeSupervisorsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

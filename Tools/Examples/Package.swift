@@ -28,6 +28,14 @@ let package = Package(
             path: "Sources/CoreTour"
         ),
         .executableTarget(
+            name: "SupervisorTour",
+            dependencies: [
+                .product(name: "ModeCore", package: "swift-mode"),
+                .product(name: "ModeSupervisors", package: "swift-mode"),
+            ],
+            path: "Sources/SupervisorTour"
+        ),
+        .executableTarget(
             name: "TimeTour",
             dependencies: [.product(name: "ModeCore", package: "swift-mode")],
             path: "Sources/TimeTour"
