@@ -23,6 +23,16 @@ let package = Package(
     targets: [
         // Internal: the pthread-backed lock every module uses (no product; see Locked.swift for why).
         .target(name: "ModeConcurrencyHelpers", path: "Modules/ModeConcurrencyHelpers"),
+        // Internal: helpers shared by the test targets (no product).
+        .target(
+            name: "ModeTestSupport",
+            dependencies: [
+                "ModeCore", "ModeTesting", "ModeConcurrencyHelpers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            path: "Tests/ModeTestSupport"
+        ),
 
         .target(
             name: "ModeCore",
@@ -38,6 +48,7 @@ let package = Package(
             name: "ModeCoreTests",
             dependencies: [
                 "ModeCore",
+                "ModeTestSupport",
                 "ModeTesting",
                 "ModeConcurrencyHelpers",
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -55,6 +66,7 @@ let package = Package(
             name: "ModeSupervisorsTests",
             dependencies: [
                 "ModeSupervisors",
+                "ModeTestSupport",
                 "ModeCore",
                 "ModeTesting",
                 "ModeConcurrencyHelpers",

@@ -1,5 +1,6 @@
 import Foundation
 import ModeCore
+import ModeTestSupport
 import Testing
 
 @Suite struct CronScheduleTests {

@@ -1,6 +1,7 @@
 import Foundation
 import ModeCore
 import ModeTesting
+import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

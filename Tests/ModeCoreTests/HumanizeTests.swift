@@ -1,4 +1,5 @@
 import ModeCore
+import ModeTestSupport
 import Testing
 
 @Suite struct HumanizeTests {

@@ -3,6 +3,7 @@ import Logging
 import ModeConcurrencyHelpers
 import ModeCore
 import ModeTesting
+import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import ModeCore
 import ModeTesting
+import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

@@ -2,6 +2,7 @@ import Logging
 import ModeCore
 import ModeTesting
 import ServiceLifecycle
+import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

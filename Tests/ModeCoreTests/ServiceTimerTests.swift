@@ -3,6 +3,7 @@ import InMemoryLogging
 import Logging
 import ModeCore
 import ModeTesting
+import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

@@ -1,6 +1,7 @@
 import ModeCore
 import ModeTesting
 import Synchronization
+import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

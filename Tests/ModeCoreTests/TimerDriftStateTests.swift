@@ -1,4 +1,5 @@
 import ModeCore
+import ModeTestSupport
 import Testing
 
 /// The drift algorithm fed a scripted clock: each test states the times at which the timer went to sleep,

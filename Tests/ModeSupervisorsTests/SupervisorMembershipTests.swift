@@ -1,6 +1,7 @@
 import ModeCore
 import ModeSupervisors
 import ModeTesting
+import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

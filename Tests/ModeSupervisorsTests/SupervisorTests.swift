@@ -3,6 +3,7 @@ import Logging
 import ModeCore
 import ModeSupervisors
 import ModeTesting
+import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

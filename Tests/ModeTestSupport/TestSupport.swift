@@ -1,28 +1,33 @@
-import InMemoryLogging
-import Logging
-import ModeCore
-import ModeTesting
+// Test helpers shared by the test targets of this package (not a product; package access only).
+package import InMemoryLogging
+package import Logging
+package import ModeCore
+package import ModeTesting
 import ModeConcurrencyHelpers
 
 /// An append-only list of events, shared by the services of one test.
-final class EventLog: Sendable {
+package final class EventLog: Sendable {
     private let events = Locked<[String]>([])
 
-    func record(_ event: String) {
+    package init() {}
+
+    package func record(_ event: String) {
         self.events.withLock { $0.append(event) }
     }
 
-    var all: [String] { self.events.withLock { $0 } }
+    package var all: [String] { self.events.withLock { $0 } }
 
     /// The events that start with `prefix`, in order.
-    func filter(_ prefix: String) -> [String] { self.all.filter { $0.hasPrefix(prefix) } }
+    package func filter(_ prefix: String) -> [String] { self.all.filter { $0.hasPrefix(prefix) } }
 }
 
 /// A one-shot gate a test opens to let waiting code go on; waiting on it ignores cancellation on purpose.
-final class Gate: Sendable {
+package final class Gate: Sendable {
     private let state = Locked<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    func wait() async {
+    package init() {}
+
+    package func wait() async {
         await withCheckedContinuation { continuation in
             let open = self.state.withLock { state -> Bool in
                 if state.open { return true }
@@ -33,7 +38,7 @@ final class Gate: Sendable {
         }
     }
 
-    func open() {
+    package func open() {
         let waiters = self.state.withLock { state in
             state.open = true
             defer { state.waiters = [] }
@@ -42,25 +47,29 @@ final class Gate: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    var waiterCount: Int { self.state.withLock { $0.waiters.count } }
+    package var waiterCount: Int { self.state.withLock { $0.waiters.count } }
 }
 
-struct Boom: Error, Equatable {
-    var id = 0
+package struct Boom: Error, Equatable {
+    package var id = 0
+
+    package init(id: Int = 0) {
+        self.id = id
+    }
 }
 
 /// A service whose hooks record themselves in an ``EventLog`` and run injected behaviour.
-actor TestService: Service {
-    typealias Hook = @Sendable (TestService) async throws -> Void
+package actor TestService: Service {
+    package typealias Hook = @Sendable (TestService) async throws -> Void
 
-    let runtime: ServiceRuntime
-    let name: String
-    let events: EventLog
-    let dependencies: [any Service]
-    let hooks: [String: Hook]
-    let tasks: [String: Hook]
+    package nonisolated let runtime: ServiceRuntime
+    package let name: String
+    package let events: EventLog
+    package let dependencies: [any Service]
+    package let hooks: [String: Hook]
+    package let tasks: [String: Hook]
 
-    init(
+    package init(
         _ name: String,
         events: EventLog,
         clock: ManualClock = ManualClock(),
@@ -80,26 +89,26 @@ actor TestService: Service {
         self.tasks = tasks
     }
 
-    nonisolated var label: String { self.name }
+    package nonisolated var label: String { self.name }
 
     private func hook(_ hook: String) async throws {
         self.events.record("\(self.name).\(hook)")
         try await self.hooks[hook]?(self)
     }
 
-    func initDependencies() async -> [any Service] {
+    package func initDependencies() async -> [any Service] {
         self.events.record("\(self.name).initDependencies")
         return self.dependencies
     }
 
-    func onFirstStart() async throws { try await self.hook("onFirstStart") }
-    func onStart() async throws { try await self.hook("onStart") }
-    func onStarted() async throws { try await self.hook("onStarted") }
-    func onStop() async throws { try await self.hook("onStop") }
-    func onShutdown() async throws { try await self.hook("onShutdown") }
-    func onRestart() async throws { try await self.hook("onRestart") }
+    package func onFirstStart() async throws { try await self.hook("onFirstStart") }
+    package func onStart() async throws { try await self.hook("onStart") }
+    package func onStarted() async throws { try await self.hook("onStarted") }
+    package func onStop() async throws { try await self.hook("onStop") }
+    package func onShutdown() async throws { try await self.hook("onShutdown") }
+    package func onRestart() async throws { try await self.hook("onRestart") }
 
-    func backgroundTasks() async -> [BackgroundTask] {
+    package func backgroundTasks() async -> [BackgroundTask] {
         self.tasks.keys.sorted().map { name in
             let body = self.tasks[name]!
             return .task(name) { try await body(self) }
@@ -108,18 +117,20 @@ actor TestService: Service {
 }
 
 /// A supervisor that only records which services crashed.
-final class SupervisorStub: ServiceSupervisor {
+package final class SupervisorStub: ServiceSupervisor {
     private let crashes = Locked<[String]>([])
 
-    func serviceDidCrash(_ service: any Service, reason: any Error) {
+    package init() {}
+
+    package func serviceDidCrash(_ service: any Service, reason: any Error) {
         self.crashes.withLock { $0.append(service.label) }
     }
 
-    var crashed: [String] { self.crashes.withLock { $0 } }
+    package var crashed: [String] { self.crashes.withLock { $0 } }
 }
 
 /// A logger that keeps its lines in memory, at trace level.
-func makeMemoryLogger() -> (Logger, InMemoryLogHandler) {
+package func makeMemoryLogger() -> (Logger, InMemoryLogHandler) {
     var handler = InMemoryLogHandler()
     handler.logLevel = .trace
     let logger = Logger(label: "test") { _ in handler }
