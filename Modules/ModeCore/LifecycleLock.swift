@@ -71,11 +71,4 @@ final class LifecycleLock: Sendable {
         }
         next?.resume()
     }
-
-    /// Runs `body` holding the lock.
-    func withLock<T>(_ body: () async throws -> T) async rethrows -> T {
-        await self.lock()
-        defer { self.unlock() }
-        return try await body()
-    }
 }

@@ -95,17 +95,19 @@ public final class ServiceRuntime: Sendable {
             return self.nextID
         }
 
-        var serviceState: ServiceState {
-            if self.crashed { return .crashed }
+        /// The lifecycle phase as a public state, without the crash flag.
+        var lifecycleState: ServiceState {
             switch self.phase {
-            case .initial: return .initial
-            case .starting: return .starting
-            case .running: return .running
-            case .failed: return .failed
-            case .stopping: return .stopping
-            case .stopped: return .stopped
+            case .initial: .initial
+            case .starting: .starting
+            case .running: .running
+            case .failed: .failed
+            case .stopping: .stopping
+            case .stopped: .stopped
             }
         }
+
+        var serviceState: ServiceState { self.crashed ? .crashed : self.lifecycleState }
 
         /// Removes the waiters whose condition holds now and returns their continuations.
         mutating func satisfiedWaiters() -> [UnsafeContinuation<Bool, Never>] {
@@ -148,18 +150,7 @@ public final class ServiceRuntime: Sendable {
     var label: String { self.state.withLock { $0.label } }
 
     /// The lifecycle phase alone, without the crash flag that ``serviceState`` puts first.
-    public var lifecycleState: ServiceState {
-        self.state.withLock { state in
-            switch state.phase {
-            case .initial: .initial
-            case .starting: .starting
-            case .running: .running
-            case .failed: .failed
-            case .stopping: .stopping
-            case .stopped: .stopped
-            }
-        }
-    }
+    public var lifecycleState: ServiceState { self.state.withLock { $0.lifecycleState } }
 
     /// The service state: `crashed` wins, then the lifecycle phase.
     public var serviceState: ServiceState { self.state.withLock { $0.serviceState } }
@@ -367,7 +358,7 @@ public final class ServiceRuntime: Sendable {
         guard !cancels.isEmpty else { return }
         for cancel in cancels { cancel() }
         let drained = await self.suspend(
-            until: { state in state.tasks.isEmpty || (state.tasks.count == 1 && me.map { state.tasks[$0] != nil } == true) },
+            until: { state in state.tasks.keys.allSatisfy { $0 == me } },  // all done but the caller's own task
             timeout: self.configuration.taskCancellationGracePeriod
         )
         if !drained {
@@ -430,9 +421,10 @@ public final class ServiceRuntime: Sendable {
     }
 
     func removeChild(_ child: any Service) throws {
+        let childLabel = child.runtime.label  // read before taking this lock: never hold two services' locks
         try self.state.withLock { state in
             guard let index = state.children.firstIndex(where: { $0 === child }) else {
-                throw ServiceError.notAChild(child.runtime.label, state.label)
+                throw ServiceError.notAChild(childLabel, state.label)
             }
             state.children.remove(at: index)
         }
@@ -546,10 +538,10 @@ public final class ServiceRuntime: Sendable {
                 }
                 try await service.onFirstStart()
             }
-            if try await self.bailIfStopping(service) { return }
+            if await self.bailIfStopping(service) { return }
             self.log(self.configuration.mundaneLevel, "Starting...")
             try await service.onStart()
-            if try await self.bailIfStopping(service) { return }
+            if await self.bailIfStopping(service) { return }
             let tasks = await service.backgroundTasks()
             if let invalid = tasks.lazy.compactMap(\.invalid).first { throw invalid }
             for task in tasks {
@@ -557,19 +549,19 @@ public final class ServiceRuntime: Sendable {
                 _ = try self.spawn(task.name, service: service) { try await operation(self) }
             }
             for child in self.children {
-                if try await self.bailIfStopping(service) { return }
+                if await self.bailIfStopping(service) { return }
                 _ = try await child.runtime.maybeStart(child)
             }
-            if try await self.bailIfStopping(service) { return }
+            if await self.bailIfStopping(service) { return }
             self.log(.debug, "Started.")
             try await service.onStarted()
-            if try await self.bailIfStopping(service) { return }
+            if await self.bailIfStopping(service) { return }
             self.state.withLock { state in
                 if state.phase == .starting { state.phase = .running }
             }
         } catch {
-            if self.shouldStop, error is ServiceError, (error as? ServiceError)?.code == .notRunning {
-                _ = try await self.bailIfStopping(service)
+            if self.shouldStop, (error as? ServiceError)?.code == .notRunning {
+                _ = await self.bailIfStopping(service)
                 return
             }
             await self.teardown(service, error: error, runHooks: false)
@@ -581,7 +573,7 @@ public final class ServiceRuntime: Sendable {
 
     /// At a start checkpoint: if a stop was requested, finish the stop here; if the service crashed, leave
     /// it running-but-crashed for its supervisor or owner. Returns whether start should return now.
-    private func bailIfStopping(_ service: some Service) async throws -> Bool {
+    private func bailIfStopping(_ service: some Service) async -> Bool {
         let (stopRequested, crashed) = self.state.withLock { ($0.stopRequested, $0.crashed) }
         if stopRequested {
             await self.performStop(service)
