@@ -105,14 +105,16 @@ extension BackgroundTask {
         tolerance: Duration? = nil,
         _ body: @escaping @Sendable () async throws -> Void
     ) -> Self {
-        let invalid: ServiceError? =
-            interval < .zero
-            ? .invalidArgument("timer \"\(name)\" has a negative interval (\(interval)); give it zero or more")
-            : nil
+        var invalid: ServiceError?
+        do {
+            try IntervalTimer<ContinuousClock>.validate(interval: interval, name: name)
+        } catch {
+            invalid = error as? ServiceError
+        }
         return Self(name: name, invalid: invalid) { runtime in
             let ticks = ServiceTimerSequence(
                 runtime: runtime,
-                timer: IntervalTimer(
+                timer: try IntervalTimer(
                     every: interval,
                     name: name,
                     scheduling: scheduling,
@@ -140,20 +142,23 @@ extension Service {
     /// service should stop, even when it is iterated outside the service's own tasks.
     ///
     /// ```swift
-    /// for await _ in itertimer(every: .seconds(1), name: "poll") { await poll() }
+    /// for await _ in try itertimer(every: .seconds(1), name: "poll") { await poll() }
     /// ```
+    ///
+    /// - Throws: ``ServiceError`` `.invalidArgument` for a negative interval (zero ticks back to back, a huge
+    ///   interval never ticks).
     public func itertimer(
         every interval: Duration,
         name: String = "",
         scheduling: TimerScheduling = .fixedRate,
         jitter: TimerJitter = .default
-    ) -> some AsyncSequence<Duration, Never> & Sendable {
+    ) throws -> some AsyncSequence<Duration, Never> & Sendable {
         let runtime = self.runtime
         runtime.bind(self)
         return ServiceTimerSequence(
             runtime: runtime,
-            timer: IntervalTimer(
-                every: Swift.max(interval, .zero),
+            timer: try IntervalTimer(
+                every: interval,
                 name: name,
                 scheduling: scheduling,
                 jitter: jitter,

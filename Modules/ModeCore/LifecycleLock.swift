@@ -3,18 +3,33 @@ import ModeConcurrencyHelpers
 /// A first-in first-out async mutex that serialises `start()`, `stop()` and `restart()` of one service.
 ///
 /// It remembers the task that holds it, so a hook that stops its own service from inside `start()` does not
-/// wait for itself: ``tryReenter()`` tells the caller it already holds the lock.
+/// wait for itself: ``isHeldByCurrentTask`` tells the caller it already holds the lock. The steps a stop runs
+/// in a task of their own (so that it can give up on them at its deadline) carry the identity of the task
+/// that runs the stop, through ``inheritedIdentity``, so they count as that task here.
 final class LifecycleLock: Sendable {
+    private struct Waiter {
+        var id: Int
+        var holder: Int
+        var continuation: UnsafeContinuation<Bool, Never>
+    }
+
     private struct State {
         var holder: Int?
-        var waiters: [(holder: Int, continuation: UnsafeContinuation<Void, Never>)] = []
-        var head = 0
+        var waiters: [Waiter] = []
+        var nextID = 0
+        /// Waits that are registered but not parked yet: `true` once given up on.
+        var pending: [Int: Bool] = [:]
     }
 
     private let state = Locked(State())
 
-    private static func currentTaskID() -> Int {
-        withUnsafeCurrentTask { $0?.hashValue ?? 0 }
+    /// The identity of the task whose stop runs the current step, set around the step's own task.
+    @TaskLocal static var inheritedIdentity: Int?
+
+    /// The identity of the calling task: the one it inherited from a stop, or its own.
+    static func currentTaskID() -> Int {
+        if let inherited = Self.inheritedIdentity { return inherited }
+        return withUnsafeCurrentTask { $0?.hashValue ?? 0 }
     }
 
     /// Whether the calling task holds the lock now.
@@ -25,24 +40,50 @@ final class LifecycleLock: Sendable {
 
     /// Waits for the lock; not cancellable, because every holder releases it in bounded steps.
     func lock() async {
+        _ = await self.lock(giveUp: nil)
+    }
+
+    /// Waits for the lock until `giveUp` is called with the returned waiter's id; returns whether it got it.
+    ///
+    /// - Parameter giveUp: Receives a function that ends the wait unsatisfied; call it from a timer.
+    func lock(giveUp: ((@escaping @Sendable () -> Void) -> Void)?) async -> Bool {
         let me = Self.currentTaskID()
-        let acquired = self.state.withLock { state -> Bool in
-            guard state.holder == nil else { return false }
-            state.holder = me
-            return true
+        let id: Int? = self.state.withLock { state in
+            guard state.holder != nil else {
+                state.holder = me
+                return nil
+            }
+            state.nextID &+= 1
+            state.pending[state.nextID] = false
+            return state.nextID
         }
-        if acquired { return }
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            let acquiredNow = self.state.withLock { state -> Bool in
+        guard let id else { return true }
+        giveUp?({ self.expire(id) })
+        return await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
+            let immediate: Bool? = self.state.withLock { state in
+                if state.pending.removeValue(forKey: id) == true { return false }
                 if state.holder == nil {
                     state.holder = me
                     return true
                 }
-                state.waiters.append((me, continuation))
-                return false
+                state.waiters.append(Waiter(id: id, holder: me, continuation: continuation))
+                return nil
             }
-            if acquiredNow { continuation.resume() }
+            if let immediate { continuation.resume(returning: immediate) }
         }
+    }
+
+    /// Ends the wait `id` unsatisfied if it has not been granted the lock yet.
+    private func expire(_ id: Int) {
+        let continuation: UnsafeContinuation<Bool, Never>? = self.state.withLock { state in
+            if let index = state.waiters.firstIndex(where: { $0.id == id }) {
+                return state.waiters.remove(at: index).continuation
+            }
+            // Not parked yet: remember, so the park gives up at once. Already granted: nothing to do.
+            if state.pending[id] != nil { state.pending[id] = true }
+            return nil
+        }
+        continuation?.resume(returning: false)
     }
 
     /// Takes the lock if it is free; returns whether it did.
@@ -57,18 +98,15 @@ final class LifecycleLock: Sendable {
 
     /// Releases the lock, handing it to the longest waiter.
     func unlock() {
-        let next = self.state.withLock { state -> UnsafeContinuation<Void, Never>? in
-            guard state.head < state.waiters.count else {
+        let next = self.state.withLock { state -> UnsafeContinuation<Bool, Never>? in
+            guard !state.waiters.isEmpty else {
                 state.holder = nil
-                state.waiters.removeAll(keepingCapacity: false)
-                state.head = 0
                 return nil
             }
-            let waiter = state.waiters[state.head]
-            state.head += 1
+            let waiter = state.waiters.removeFirst()
             state.holder = waiter.holder
             return waiter.continuation
         }
-        next?.resume()
+        next?.resume(returning: true)
     }
 }

@@ -1,3 +1,5 @@
+import ModeConcurrencyHelpers
+
 /// The clock a service waits on, with its instants reduced to offsets from when the box was made.
 ///
 /// `any Clock<Duration>` cannot name its instants, so the runtime keeps this box: `now` is the time elapsed on
@@ -12,7 +14,7 @@ package struct ServiceClock: Sendable {
         let origin = clock.now
         self._now = { origin.duration(to: clock.now) }
         self._sleepUntil = { offset, tolerance in
-            try await clock.sleep(until: origin.advanced(by: offset), tolerance: tolerance)
+            try await clock.sleepBounded(until: origin.advanced(by: offset), tolerance: tolerance)
         }
     }
 

@@ -7,9 +7,24 @@ public import Logging
 ///     let runtime = ServiceRuntime(configuration: .init(clock: clock, mundaneLevel: .debug))
 /// }
 /// ```
+///
+/// Every setting can be read back (`service.runtime.configuration.stopTimeout`), so test helpers and the
+/// Worker can inspect a service. Durations never trap: zero or a negative value means "do not wait", and a
+/// huge value (`.seconds(Int64.max)`) means "wait as long as it takes".
 public struct ServiceConfiguration: Sendable {
-    /// The clock every sleep, wait, deadline and timer of the service uses.
-    package var clock: ServiceClock
+    /// The clock every sleep, wait, deadline and timer of the service uses; setting it replaces the clock.
+    public var clock: any Clock<Duration> {
+        get { self.clockValue }
+        set {
+            self.clockValue = newValue
+            self.serviceClock = Self.box(newValue)
+        }
+    }
+
+    private var clockValue: any Clock<Duration>
+
+    /// The clock as the runtime uses it (offsets from when it was set).
+    package private(set) var serviceClock: ServiceClock
 
     /// The logger lifecycle lines and `service.logger` go to; the service adds its label and depth as metadata.
     public var logger: Logger
@@ -26,6 +41,19 @@ public struct ServiceConfiguration: Sendable {
     /// How long `stop()` waits for cancelled tasks to finish before it reports them by name and abandons them.
     public var taskCancellationGracePeriod: Duration
 
+    /// How long `stop()` waits for any one step that runs code it does not control: the `onStop` and
+    /// `onShutdown` hooks, each cleanup, each child's stop, and a start of this service that has not finished.
+    ///
+    /// Past it, `stop()` logs a warning that names the step (the hook, the cleanup, or the child's label path)
+    /// and how long it waited, cancels that step, stops waiting for it and goes on with the rest of the
+    /// teardown, so a hook that never returns cannot hang the program's shutdown. A child's stop has deadlines
+    /// of its own, so a child is given up on only when its own steps together take too long. `nil` turns the
+    /// deadline off (a hung hook then hangs `stop()`); the default is 30 seconds.
+    public var stopTimeout: Duration?
+
+    /// The default ``stopTimeout``: 30 seconds.
+    public static let defaultStopTimeout: Duration = .seconds(30)
+
     /// The logger every service uses unless given its own.
     public static let defaultLogger = Logger(label: "mode")
 
@@ -38,19 +66,28 @@ public struct ServiceConfiguration: Sendable {
     ///   - waitForShutdown: Whether `stop()` waits for `setShutdown()`.
     ///   - shutdownTimeout: The longest that wait lasts.
     ///   - taskCancellationGracePeriod: How long cancelled tasks get to finish during `stop()`.
+    ///   - stopTimeout: How long `stop()` waits for any one hook, cleanup or child before it gives up on it;
+    ///     `nil` for no limit.
     public init<C: Clock<Duration>>(
         clock: C = ContinuousClock(),
         logger: Logger = ServiceConfiguration.defaultLogger,
         mundaneLevel: Logger.Level = .info,
         waitForShutdown: Bool = false,
         shutdownTimeout: Duration = .seconds(60),
-        taskCancellationGracePeriod: Duration = .seconds(10)
+        taskCancellationGracePeriod: Duration = .seconds(10),
+        stopTimeout: Duration? = ServiceConfiguration.defaultStopTimeout
     ) {
-        self.clock = clock is ContinuousClock ? ServiceClock.continuous : ServiceClock(clock)
+        self.clockValue = clock
+        self.serviceClock = Self.box(clock)
         self.logger = logger
         self.mundaneLevel = mundaneLevel
         self.waitForShutdown = waitForShutdown
         self.shutdownTimeout = shutdownTimeout
         self.taskCancellationGracePeriod = taskCancellationGracePeriod
+        self.stopTimeout = stopTimeout
+    }
+
+    private static func box<C: Clock<Duration>>(_ clock: C) -> ServiceClock {
+        clock is ContinuousClock ? ServiceClock.continuous : ServiceClock(clock)
     }
 }

@@ -22,7 +22,7 @@ public final class ServiceRuntime: Sendable {
     /// Diagnostic flags: what the service is doing right now, for dumps and debugging (made on first use).
     public var diag: Diag {
         if let diag = self.state.withLock({ $0.diag }) { return diag }
-        let fresh = Diag(clock: self.configuration.clock)
+        let fresh = Diag(clock: self.configuration.serviceClock)
         return self.state.withLock { state in
             if let diag = state.diag { return diag }
             state.diag = fresh
@@ -44,7 +44,7 @@ public final class ServiceRuntime: Sendable {
         self.init(configuration: ServiceConfiguration(clock: clock))
     }
 
-    var clock: ServiceClock { self.configuration.clock }
+    var clock: ServiceClock { self.configuration.serviceClock }
 
     // MARK: - State
 
@@ -148,6 +148,11 @@ public final class ServiceRuntime: Sendable {
 
     var boundService: (any Service)? { self.state.withLock { $0.service } }
     var label: String { self.state.withLock { $0.label } }
+    /// The labels from the root of the tree down to this service, as `App/Webserver`.
+    var labelPath: String {
+        let (label, node) = self.state.withLock { ($0.label, $0.node) }
+        return node?.path ?? label
+    }
 
     /// The lifecycle phase alone, without the crash flag that ``serviceState`` puts first.
     public var lifecycleState: ServiceState { self.state.withLock { $0.lifecycleState } }
@@ -397,10 +402,12 @@ public final class ServiceRuntime: Sendable {
             return state.cleanups
         }
         for cleanup in cleanups.reversed() {
-            do {
-                try await cleanup.run(error)
-            } catch {
-                self.log(.error, "Error in cleanup \(cleanup.name): \(error)")
+            await self.runStopStep("cleanup \(cleanup.name)") {
+                do {
+                    try await cleanup.run(error)
+                } catch {
+                    self.log(.error, "Error in cleanup \(cleanup.name): \(error)")
+                }
             }
         }
     }
@@ -574,9 +581,10 @@ public final class ServiceRuntime: Sendable {
     /// At a start checkpoint: if a stop was requested, finish the stop here; if the service crashed, leave
     /// it running-but-crashed for its supervisor or owner. Returns whether start should return now.
     private func bailIfStopping(_ service: some Service) async -> Bool {
-        let (stopRequested, crashed) = self.state.withLock { ($0.stopRequested, $0.crashed) }
+        let (stopRequested, crashed, phase) = self.state.withLock { ($0.stopRequested, $0.crashed, $0.phase) }
         if stopRequested {
-            await self.performStop(service)
+            // A stop that gave up waiting for this start (its deadline passed) has already torn it down.
+            if phase != .stopped { await self.performStop(service) }
             return true
         }
         if crashed {
@@ -588,12 +596,21 @@ public final class ServiceRuntime: Sendable {
         return false
     }
 
+    /// Starts the service unless it was started, or stopped before it ever started; returns whether it did.
+    ///
+    /// A stop that arrives before the first start is remembered: the service stays stopped, and the start of
+    /// its parent skips it rather than fail on it.
     func maybeStart(_ service: some Service) async throws -> Bool {
-        if self.isStarted { return false }
+        let skip = self.state.withLock { state in
+            state.started || state.phase == .stopping || state.phase == .stopped
+        }
+        if skip { return false }
         do {
             try await self.start(service)
             return true
-        } catch let error as ServiceError where error.code == .alreadyStarted {
+        } catch let error as ServiceError
+            where error.code == .alreadyStarted || error.code == .stopping || error.code == .stopped
+        {
             return false
         }
     }
@@ -602,16 +619,24 @@ public final class ServiceRuntime: Sendable {
         self.bind(service)
         guard self.requestStop() else { return }
         if self.lifecycle.isHeldByCurrentTask { return }
+        let locked: Bool
         if self.callerOwnedTaskID != nil {
             // Called from one of this service's own tasks: run the stop now if nothing else is, otherwise the
             // running start or stop completes it (and cancels this task).
             guard self.lifecycle.tryLock() else { return }
+            locked = true
         } else {
-            await self.lifecycle.lock()
+            // A start that never finishes (a hung hook) must not hang the stop: past the stop deadline the
+            // service is stopped without the lock, and the start, if it ever goes on, ends at its next check.
+            locked = await self.lockForStop()
         }
-        defer { self.lifecycle.unlock() }
+        defer { if locked { self.lifecycle.unlock() } }
         let phase = self.state.withLock { $0.phase }
         guard phase != .stopped, phase != .failed else { return }
+        if !locked, phase == .stopping {
+            // The holder is a stop that outlived its deadline; it logs what it still waits for.
+            return
+        }
         await self.performStop(service)
     }
 
@@ -632,10 +657,14 @@ public final class ServiceRuntime: Sendable {
     /// `runHooks`, `onStop` comes first and `onShutdown` last.
     private func teardown(_ service: some Service, error: (any Error)?, runHooks: Bool) async {
         if runHooks {
-            do { try await service.onStop() } catch { self.log(.error, "Error in onStop: \(error)") }
+            await self.runStopStep("onStop") {
+                do { try await service.onStop() } catch { self.log(.error, "Error in onStop: \(error)") }
+            }
         }
         for child in self.children.reversed() {
-            await child.runtime.stop(child)
+            await self.runStopStep("the stop of child \(child.runtime.labelPath)") {
+                await child.runtime.stop(child)
+            }
         }
         if runHooks, self.configuration.waitForShutdown {
             self.log(.debug, "Waiting for shutdown")
@@ -652,7 +681,9 @@ public final class ServiceRuntime: Sendable {
         await self.stopTasks()
         await self.runCleanups(error: error)
         if runHooks {
-            do { try await service.onShutdown() } catch { self.log(.error, "Error in onShutdown: \(error)") }
+            await self.runStopStep("onShutdown") {
+                do { try await service.onShutdown() } catch { self.log(.error, "Error in onShutdown: \(error)") }
+            }
         }
     }
 

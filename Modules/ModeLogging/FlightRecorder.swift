@@ -408,7 +408,7 @@ public func withFlightRecorder<Value, Failure: Error>(
     let result: Result<Value, Failure> = await withTaskGroup(of: Void.self) { group in
         group.addTask {
             do {
-                try await clock.sleep(for: timeout)
+                try await clock.sleepBounded(for: timeout)
             } catch {
                 return
             }

@@ -376,7 +376,7 @@ public actor Supervisor: Service, ServiceSupervisor {
     }
 
     private func restart(_ group: [any Service], failed: any Service, reason: any Error) async {
-        let clock = self.runtime.configuration.clock
+        let clock = self.runtime.configuration.serviceClock
         let now = clock.now
         guard self.window.admit(at: now, self.intensity) else {
             let error = SupervisorError.maxRestartsExceeded(self.name, self.intensity, reason: reason)

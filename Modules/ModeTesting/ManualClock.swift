@@ -1,4 +1,5 @@
 import ModeConcurrencyHelpers
+import ModeCore
 
 /// A clock whose time moves only when a test moves it.
 ///
@@ -43,6 +44,8 @@ public final class ManualClock: Clock, Sendable {
     private struct Sleeper {
         var deadline: Instant
         var continuation: CheckedContinuation<Void, any Error>
+        /// Whether the sleep counts in ``sleeperCount``: a stop deadline's timer does not.
+        var counted = true
     }
 
     private struct CountWaiter {
@@ -56,9 +59,13 @@ public final class ManualClock: Clock, Sendable {
         var sleepers: [UInt64: Sleeper] = [:]
         var countWaiters: [UInt64: CountWaiter] = [:]
 
+        /// The sleepers that code under test made (stop-deadline timers left out).
+        var countedSleepers: Int { self.sleepers.values.reduce(0) { $0 + ($1.counted ? 1 : 0) } }
+
         /// Removes and returns the count waiters that are now satisfied.
         mutating func satisfiedCountWaiters() -> [CheckedContinuation<Void, Never>] {
-            let ready = self.countWaiters.filter { $0.value.count <= self.sleepers.count }
+            let counted = self.countedSleepers
+            let ready = self.countWaiters.filter { $0.value.count <= counted }
             for id in ready.keys { self.countWaiters[id] = nil }
             return ready.map(\.value.continuation)
         }
@@ -80,7 +87,10 @@ public final class ManualClock: Clock, Sendable {
     public var minimumResolution: Duration { .zero }
 
     /// The number of tasks sleeping on this clock right now.
-    public var sleeperCount: Int { self.state.withLock { $0.sleepers.count } }
+    ///
+    /// The timers that bound a `stop()` (``ServiceConfiguration/stopTimeout``) are left out, so that a test
+    /// counts only the sleeps of the code it tests; they still wake when time passes their deadline.
+    public var sleeperCount: Int { self.state.withLock { $0.countedSleepers } }
 
     /// The earliest deadline among the current sleepers, if any.
     public var nextDeadline: Instant? { self.state.withLock { $0.sleepers.values.map(\.deadline).min() } }
@@ -104,7 +114,11 @@ public final class ManualClock: Clock, Sendable {
                     self.state.withLock { state in
                         if Task.isCancelled { return (.failure(CancellationError()), []) }
                         if deadline <= state.now { return (.success(()), []) }
-                        state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                        state.sleepers[id] = Sleeper(
+                            deadline: deadline,
+                            continuation: continuation,
+                            counted: !ServiceRuntime.isDeadlineTimer
+                        )
                         return (nil, state.satisfiedCountWaiters())
                     }
                 if let immediate { continuation.resume(with: immediate) }
@@ -161,7 +175,7 @@ public final class ManualClock: Clock, Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = self.state.withLock { state -> Bool in
-                    if state.sleepers.count >= count || Task.isCancelled { return true }
+                    if state.countedSleepers >= count || Task.isCancelled { return true }
                     state.countWaiters[id] = CountWaiter(count: count, continuation: continuation)
                     return false
                 }

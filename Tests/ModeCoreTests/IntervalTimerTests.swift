@@ -75,7 +75,7 @@ struct IntervalTimerTests {
 
     @Test func fixedRateTicksOnTheGridWhateverTheRuntime() async throws {
         let clock = ManualClock()
-        let timer = IntervalTimer(every: .seconds(1), name: "grid", jitter: .none, clock: clock)
+        let timer = try IntervalTimer(every: .seconds(1), name: "grid", jitter: .none, clock: clock)
         var driver = TimerDriver(timer) { clock.now.offset }
 
         await clock.waitForSleepers(count: 1)
@@ -106,7 +106,7 @@ struct IntervalTimerTests {
     @Test func fixedRateDoesNotAccumulateOvershoot() async throws {
         let base = ManualClock()
         let clock = OvershootingClock(base: base, overshoot: .milliseconds(50))
-        let timer = IntervalTimer(every: .seconds(1), jitter: .none, clock: clock)
+        let timer = try IntervalTimer(every: .seconds(1), jitter: .none, clock: clock)
         var driver = TimerDriver(timer) { base.now.offset }
         for second in 1...4 {
             await base.waitForSleepers(count: 1)
@@ -124,7 +124,7 @@ struct IntervalTimerTests {
     @Test func driftCorrectedSchedulingCorrectsOvershootLikeTheOriginal() async throws {
         let base = ManualClock()
         let clock = OvershootingClock(base: base, overshoot: .milliseconds(50))
-        let timer = IntervalTimer(every: .seconds(1), scheduling: .driftCorrected, jitter: .none, clock: clock)
+        let timer = try IntervalTimer(every: .seconds(1), scheduling: .driftCorrected, jitter: .none, clock: clock)
         var driver = TimerDriver(timer) { base.now.offset }
         var ticks: [TimerDriver.Tick] = []
         for _ in 1...3 {
@@ -142,7 +142,7 @@ struct IntervalTimerTests {
 
     @Test func driftCorrectedSchedulingIsFixedDelay() async throws {
         let clock = ManualClock()
-        let timer = IntervalTimer(every: .seconds(1), scheduling: .driftCorrected, jitter: .none, clock: clock)
+        let timer = try IntervalTimer(every: .seconds(1), scheduling: .driftCorrected, jitter: .none, clock: clock)
         var driver = TimerDriver(timer) { clock.now.offset }
         await clock.waitForSleepers(count: 1)
         clock.advance(by: .seconds(1))
@@ -158,7 +158,7 @@ struct IntervalTimerTests {
     @Test func anOverrunFiresAtOnceCountsAnOverlapAndLogs() async throws {
         let clock = ManualClock()
         let (logger, handler) = Self.recordingLogger()
-        let timer = IntervalTimer(every: .seconds(1), name: "flush", jitter: .none, logger: logger, clock: clock)
+        let timer = try IntervalTimer(every: .seconds(1), name: "flush", jitter: .none, logger: logger, clock: clock)
         var driver = TimerDriver(timer) { clock.now.offset }
         await clock.waitForSleepers(count: 1)
         clock.advance(by: .seconds(1))
@@ -190,7 +190,7 @@ struct IntervalTimerTests {
         let base = ManualClock()
         let clock = OvershootingClock(base: base, overshoot: .milliseconds(500))
         let (logger, handler) = Self.recordingLogger()
-        let timer = IntervalTimer(
+        let timer = try IntervalTimer(
             every: .seconds(1),
             name: "beat",
             scheduling: .driftCorrected,
@@ -221,7 +221,7 @@ struct IntervalTimerTests {
         let jitter = TimerJitter.upTo(.milliseconds(100), seed: 3)
         let delay = jitter.delay(for: .seconds(1))
         #expect(delay > .zero)
-        let timer = IntervalTimer(every: .seconds(1), jitter: jitter, clock: clock)
+        let timer = try IntervalTimer(every: .seconds(1), jitter: jitter, clock: clock)
         var driver = TimerDriver(timer) { clock.now.offset }
         for tick in 1...3 {
             await clock.waitForSleepers(count: 1)
@@ -237,7 +237,7 @@ struct IntervalTimerTests {
         let clock = ManualClock()
         let jitter = TimerJitter.upTo(.milliseconds(100), seed: 3)
         let delay = jitter.delay(for: .seconds(1))
-        let timer = IntervalTimer(every: .seconds(1), scheduling: .driftCorrected, jitter: jitter, clock: clock)
+        let timer = try IntervalTimer(every: .seconds(1), scheduling: .driftCorrected, jitter: jitter, clock: clock)
         var driver = TimerDriver(timer) { clock.now.offset }
         await clock.waitForSleepers(count: 1)
         #expect(clock.nextDeadline?.offset == delay)
@@ -251,7 +251,7 @@ struct IntervalTimerTests {
 
     @Test func cancellationWhileSleepingEndsTheSequence() async throws {
         let clock = ManualClock()
-        let timer = IntervalTimer(every: .seconds(1), jitter: .none, clock: clock)
+        let timer = try IntervalTimer(every: .seconds(1), jitter: .none, clock: clock)
         let task = Task {
             var count = 0
             for await _ in timer { count += 1 }
@@ -265,7 +265,7 @@ struct IntervalTimerTests {
 
     @Test func anIteratorStaysFinishedAfterCancellation() async throws {
         let clock = ManualClock()
-        let timer = IntervalTimer(every: .seconds(1), jitter: .none, clock: clock)
+        let timer = try IntervalTimer(every: .seconds(1), jitter: .none, clock: clock)
         let task = Task {
             var iterator = timer.makeAsyncIterator()
             withUnsafeCurrentTask { $0?.cancel() }
@@ -278,7 +278,7 @@ struct IntervalTimerTests {
     }
 
     @Test func zeroIntervalTicksBackToBack() async throws {
-        let timer = IntervalTimer(every: .zero, jitter: .none, clock: ManualClock())
+        let timer = try IntervalTimer(every: .zero, jitter: .none, clock: ManualClock())
         var iterator = timer.makeAsyncIterator()
         for _ in 0..<3 { #expect(await iterator.next() == .zero) }
         #expect(timer.statistics.iteration == 3)
@@ -286,8 +286,8 @@ struct IntervalTimerTests {
 
     @Test func manyTimersOnOneClockAllTick() async throws {
         let clock = ManualClock()
-        let timers = (0..<50).map { index in
-            IntervalTimer(every: .milliseconds(10), name: "t\(index)", jitter: .none, clock: clock)
+        let timers = try (0..<50).map { index in
+            try IntervalTimer(every: .milliseconds(10), name: "t\(index)", jitter: .none, clock: clock)
         }
         let total = await withTaskGroup(of: Int.self) { group in
             for timer in timers {

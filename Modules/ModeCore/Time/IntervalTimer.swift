@@ -1,4 +1,5 @@
 public import Logging
+import ModeConcurrencyHelpers
 
 /// An async sequence that ticks every `interval` on a clock, until the iterating task is cancelled.
 ///
@@ -58,8 +59,8 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     /// Creates a timer on `clock`.
     ///
     /// - Parameters:
-    ///   - interval: The time between ticks. Zero or negative values make ticks back to back (each one
-    ///     still yields to other tasks).
+    ///   - interval: The time between ticks. Zero makes ticks back to back (each one still yields to other
+    ///     tasks); a huge value means a timer that never ticks.
     ///   - name: The name used in log lines.
     ///   - scheduling: ``TimerScheduling/fixedRate`` (default) or ``TimerScheduling/driftCorrected``.
     ///   - maxDriftCorrection: The bound of each correction for ``TimerScheduling/driftCorrected``; 100 ms.
@@ -70,6 +71,8 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     ///   - tolerance: How late the clock may wake the timer, so it can batch the wake-ups of many timers;
     ///     `nil` (the default) asks for the deadline itself.
     ///   - clock: The clock to sleep on; tests pass a manual clock.
+    /// - Throws: ``ServiceError`` `.invalidArgument` for a negative interval, the same error a service timer
+    ///   and `itertimer(every:)` throw.
     public init(
         every interval: Duration,
         name: String = "",
@@ -80,16 +83,25 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
         monitor: TimerMonitor = TimerMonitor(),
         tolerance: Duration? = nil,
         clock: C
-    ) {
+    ) throws {
+        try Self.validate(interval: interval, name: name)
         self.monitor = monitor
         self.tolerance = tolerance
-        self.interval = Swift.max(interval, .zero)
+        self.interval = interval
         self.name = name
         self.scheduling = scheduling
         self.maxDriftCorrection = maxDriftCorrection
         self.jitter = jitter
         self.logger = logger
         self.clock = clock
+    }
+
+    /// Rejects a negative interval with the error every Mode timer throws for it.
+    static func validate(interval: Duration, name: String) throws {
+        guard interval >= .zero else {
+            let subject = name.isEmpty ? "a timer" : "timer \"\(name)\""
+            throw ServiceError.invalidArgument("\(subject) has a negative interval (\(interval)); give it zero or more")
+        }
     }
 
     /// The counters so far, shared by all iterators of this timer.
@@ -238,7 +250,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
         /// Sleeps on the timer's clock; `false` (and the iterator finished) on cancellation.
         private mutating func sleep(until deadline: C.Instant) async -> Bool {
             do {
-                try await self.timer.clock.sleep(until: deadline, tolerance: self.timer.tolerance)
+                try await self.timer.clock.sleepBounded(until: deadline, tolerance: self.timer.tolerance)
             } catch {
                 self.phase = .finished
                 return false
@@ -304,6 +316,7 @@ extension IntervalTimer where C == ContinuousClock {
     ///   - maxDriftCorrection: The bound of each correction for ``TimerScheduling/driftCorrected``; 100 ms.
     ///   - jitter: The random delay added to the first deadline only.
     ///   - logger: Where drift and overlap lines go.
+    /// - Throws: ``ServiceError`` `.invalidArgument` for a negative interval.
     public init(
         every interval: Duration,
         name: String = "",
@@ -311,8 +324,8 @@ extension IntervalTimer where C == ContinuousClock {
         maxDriftCorrection: Duration = .milliseconds(100),
         jitter: TimerJitter = .default,
         logger: Logger = Logger(label: "mode.timers")
-    ) {
-        self.init(
+    ) throws {
+        try self.init(
             every: interval,
             name: name,
             scheduling: scheduling,

@@ -19,7 +19,7 @@ do {
 print(humanize(.seconds(7200)), "|", humanize(.seconds(90061)), "|", humanizeAgo(.seconds(60)))
 
 // An interval timer: five ticks 20 ms apart on a fixed grid, then its statistics.
-let timer = IntervalTimer(every: .milliseconds(20), name: "tour", jitter: .upTo(.milliseconds(2)))
+let timer = try IntervalTimer(every: .milliseconds(20), name: "tour", jitter: .upTo(.milliseconds(2)))
 var ticks = 0
 for await _ in timer {
     ticks += 1
