@@ -51,6 +51,7 @@ let package = Package(
                 "ModeTestSupport",
                 "ModeTesting",
                 "ModeConcurrencyHelpers",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
