@@ -72,11 +72,16 @@ public final class ServiceRuntime: Sendable {
         weak var service: (any Service)?
         var node: Node<ServiceNode>?
         var label = "Service"
-        var phase = Phase.initial
+        var phase = Phase.initial {
+            didSet { self.noteTransition(from: self.crashed ? .crashed : oldValue.state) }
+        }
         var started = false
         var stopRequested = false
         var shutdown = false
-        var crashed = false
+        var crashed = false {
+            didSet { self.noteTransition(from: oldValue ? .crashed : self.lifecycleState) }
+        }
+        var pendingTransitions: [(from: ServiceState, to: ServiceState)] = []
         var crashReason: (any Error)?
         var restartCount = 0
         var acceptingTasks = true
@@ -443,6 +448,7 @@ public final class ServiceRuntime: Sendable {
             state.crashReason = error
             return (crashed, state.supervisor)
         }
+        self.reportTransitions()
         if !alreadyCrashed {
             if let supervisor {
                 self.markCrashed(error)
@@ -471,6 +477,7 @@ public final class ServiceRuntime: Sendable {
             state.crashReason = reason
             return state.children
         }
+        self.reportTransitions()
         self.signal()
         for child in children { child.runtime.markCrashed(reason) }
     }
@@ -528,6 +535,7 @@ public final class ServiceRuntime: Sendable {
             state.started = true
             state.acceptingTasks = true
         }
+        self.reportTransitions()
     }
 
     private func performStart(_ service: some Service) async throws {
@@ -559,6 +567,7 @@ public final class ServiceRuntime: Sendable {
             self.state.withLock { state in
                 if state.phase == .starting { state.phase = .running }
             }
+            self.reportTransitions()
         } catch {
             if self.shouldStop, (error as? ServiceError)?.code == .notRunning {
                 _ = await self.bailIfStopping(service)
@@ -566,6 +575,7 @@ public final class ServiceRuntime: Sendable {
             }
             await self.teardown(service, error: error, runHooks: false)
             self.state.withLock { $0.phase = .failed }
+            self.reportTransitions()
             self.signal()
             throw error
         }
@@ -583,6 +593,7 @@ public final class ServiceRuntime: Sendable {
             self.state.withLock { state in
                 if state.phase == .starting { state.phase = .running }
             }
+            self.reportTransitions()
             return true
         }
         return false
@@ -620,10 +631,12 @@ public final class ServiceRuntime: Sendable {
             state.phase = .stopping
             state.stopRequested = true
         }
+        self.reportTransitions()
         self.signal()
         self.log(self.configuration.mundaneLevel, "Stopping...")
         await self.teardown(service, error: nil, runHooks: true)
         self.state.withLock { $0.phase = .stopped }
+        self.reportTransitions()
         self.signal()
         self.log(.debug, "-Stopped!")
     }
@@ -689,6 +702,7 @@ public final class ServiceRuntime: Sendable {
             state.acceptingTasks = true
             return state.children
         }
+        self.reportTransitions()
         for child in children { child.runtime.reset() }
     }
 }
