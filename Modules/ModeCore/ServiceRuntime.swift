@@ -87,6 +87,7 @@ public final class ServiceRuntime: Sendable {
         var acceptingTasks = true
         var children: [any Service] = []
         var tasks: [Int: OwnedTask] = [:]
+        var abandonedTasks: [Int: String] = [:]
         var cleanups: [Cleanup] = []
         var waiters: [Int: WaiterSlot] = [:]
         var nextID = 0
@@ -171,6 +172,8 @@ public final class ServiceRuntime: Sendable {
     public var restartCount: Int { self.state.withLock { $0.restartCount } }
     /// The names of the owned tasks that are running now.
     public var runningTaskNames: [String] { self.state.withLock { $0.tasks.values.map(\.name) }.sorted() }
+    /// The names of the owned tasks that ignored cancellation past the grace period of a stop and still run.
+    public var abandonedTaskNames: [String] { self.state.withLock { $0.abandonedTasks.values.sorted() } }
     /// The children, in the order they were added.
     public var children: [any Service] { self.state.withLock { $0.children } }
     /// The supervisor that restarts this service when it crashes, if one is set.
@@ -335,6 +338,7 @@ public final class ServiceRuntime: Sendable {
     private func taskEnded(_ id: Int) {
         let drained = self.state.withLock { state -> Bool in
             state.tasks[id] = nil
+            state.abandonedTasks[id] = nil
             return state.tasks.count <= 1
         }
         if drained { self.signal() }
@@ -370,6 +374,7 @@ public final class ServiceRuntime: Sendable {
             let names = self.state.withLock { state -> [String] in
                 let abandoned = state.tasks.filter { $0.key != me }
                 for id in abandoned.keys { state.tasks[id] = nil }
+                for (id, task) in abandoned { state.abandonedTasks[id] = task.name }
                 return abandoned.values.map(\.name).sorted()
             }
             if !names.isEmpty {

@@ -2,9 +2,17 @@ import ModeConcurrencyHelpers
 
 /// A clock whose time moves only when a test moves it.
 ///
-/// Every ModeCore API that waits takes a `clock:`; pass a `ManualClock` in tests and drive time with
-/// ``advance(by:)``. Sleepers wake in deadline order, and ``waitForSleepers(count:)`` lets a test wait until
-/// the code under test has reached its next sleep, so no test has to sleep on wall time.
+/// Every Mode API that waits takes a `clock:` (or a `ServiceConfiguration` holding one): timers, service
+/// sleeps, wait timeouts, supervisor windows and backoff, the flight recorder, stop deadlines. Pass a
+/// `ManualClock` in tests and drive time by hand:
+///
+/// - ``advance(by:)`` and ``advance(to:)`` move time at once and wake every sleeper now due, earliest first;
+/// - ``advanceToNextDeadline()`` jumps to the earliest sleeper's deadline;
+/// - ``run(for:)`` lets time pass step by step, so a timer that re-arms fires once per period (Akka's
+///   `timePasses`);
+/// - ``runUntilIdle()`` returns once every woken sleeper has run on and the code under test has settled;
+/// - ``sleeperCount``, ``deadlines`` and ``waitForSleepers(count:)`` tell a test that the code under test
+///   has reached its next sleep, so no test has to sleep on wall time.
 ///
 /// ```swift
 /// let clock = ManualClock()
@@ -14,8 +22,8 @@ import ModeConcurrencyHelpers
 /// try await sleeper.value
 /// ```
 ///
-/// Safe to use from any task: all state is behind a `Mutex`, and continuations are resumed after the lock
-/// is released.
+/// Safe to use from any task: all state is behind a lock, and continuations are resumed after the lock is
+/// released.
 public final class ManualClock: Clock, Sendable {
     /// A point in time on a ``ManualClock``: the duration since the clock was created.
     public struct Instant: InstantProtocol, Hashable, Sendable, CustomStringConvertible {
@@ -42,7 +50,8 @@ public final class ManualClock: Clock, Sendable {
 
     private struct Sleeper {
         var deadline: Instant
-        var continuation: CheckedContinuation<Void, any Error>
+        /// Resumed with `true` when time reached the deadline.
+        var continuation: CheckedContinuation<Bool, any Error>
     }
 
     private struct CountWaiter {
@@ -55,6 +64,12 @@ public final class ManualClock: Clock, Sendable {
         var nextID: UInt64 = 0
         var sleepers: [UInt64: Sleeper] = [:]
         var countWaiters: [UInt64: CountWaiter] = [:]
+        /// Sleepers resumed by an advance, and how many of them have returned from `sleep` since.
+        var woken = 0
+        var ran = 0
+        var wokenRunWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Bumped by every sleep, wake and cancellation: `runUntilIdle` waits until it stops moving.
+        var activity: UInt64 = 0
 
         /// Removes and returns the count waiters that are now satisfied.
         mutating func satisfiedCountWaiters() -> [CheckedContinuation<Void, Never>] {
@@ -98,29 +113,47 @@ public final class ManualClock: Clock, Sendable {
             return state.nextID
         }
         guard let id else { return }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let (immediate, satisfied): (Result<Void, any Error>?, [CheckedContinuation<Void, Never>]) =
+        let woken = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
+                let (immediate, satisfied): (Result<Bool, any Error>?, [CheckedContinuation<Void, Never>]) =
                     self.state.withLock { state in
                         if Task.isCancelled { return (.failure(CancellationError()), []) }
-                        if deadline <= state.now { return (.success(()), []) }
+                        if deadline <= state.now { return (.success(false), []) }
                         state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                        state.activity &+= 1
                         return (nil, state.satisfiedCountWaiters())
                     }
                 if let immediate { continuation.resume(with: immediate) }
                 for waiter in satisfied { waiter.resume() }
             }
         } onCancel: {
-            let sleeper = self.state.withLock { $0.sleepers.removeValue(forKey: id) }
+            let sleeper = self.state.withLock { state in
+                state.activity &+= 1
+                return state.sleepers.removeValue(forKey: id)
+            }
             sleeper?.continuation.resume(throwing: CancellationError())
+        }
+        if woken {
+            let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.ran += 1
+                state.activity &+= 1
+                guard state.ran >= state.woken else { return [] }
+                defer { state.wokenRunWaiters = [] }
+                return state.wokenRunWaiters
+            }
+            for waiter in waiters { waiter.resume() }
         }
     }
 
     /// Moves time forward by `duration` and wakes every sleeper whose deadline has come, earliest first.
     ///
-    /// - Parameter duration: How far to move; must not be negative.
+    /// Time moves in one jump: a sleeper that goes back to sleep after waking is not woken again by this call,
+    /// even if its new deadline is within `duration`. Use ``run(for:)`` to let a timer fire once per period.
+    ///
+    /// - Parameter duration: How far to move. Zero or a negative duration does nothing (time never moves
+    ///   backwards).
     public func advance(by duration: Duration) {
-        precondition(duration >= .zero, "ManualClock cannot move backwards (advance(by: \(duration)))")
+        guard duration > .zero else { return }
         let target = self.now.advanced(by: duration)
         self.advance(to: target)
     }
@@ -134,9 +167,83 @@ public final class ManualClock: Clock, Sendable {
             state.now = instant
             let due = state.sleepers.filter { $0.value.deadline <= instant }
             for id in due.keys { state.sleepers[id] = nil }
+            state.woken += due.count
+            state.activity &+= 1
             return due.values.sorted { $0.deadline < $1.deadline }
         }
-        for sleeper in due { sleeper.continuation.resume() }
+        for sleeper in due { sleeper.continuation.resume(returning: true) }
+    }
+
+    /// The deadlines of the current sleepers, earliest first (one entry per sleeper).
+    public var deadlines: [Instant] { self.state.withLock { $0.sleepers.values.map(\.deadline) }.sorted() }
+
+    /// Lets `duration` pass step by step: jumps to each sleeper's deadline in turn, lets the woken code run
+    /// until it has settled, and goes on until `duration` has passed.
+    ///
+    /// A timer that fires every second therefore fires ten times in `run(for: .seconds(10))`, where
+    /// ``advance(by:)`` would wake it once. This is Akka's `ManualTime.timePasses`.
+    ///
+    /// ```swift
+    /// try await service.start()
+    /// await clock.run(for: .seconds(10))
+    /// #expect(await service.ticks == 10)
+    /// ```
+    ///
+    /// - Parameter duration: How much time passes; zero only lets due work settle, a negative duration does
+    ///   nothing but that.
+    /// - Important: "Settled" is detected as described in ``runUntilIdle()``.
+    public func run(for duration: Duration) async {
+        let target = self.now.advanced(by: max(duration, .zero))
+        await self.run(until: target)
+    }
+
+    /// Lets time pass step by step up to `instant`, as ``run(for:)`` does.
+    public func run(until instant: Instant) async {
+        await self.runUntilIdle()
+        while let next = self.nextDeadline, next <= instant {
+            self.advance(to: next)
+            await self.runUntilIdle()
+        }
+        self.advance(to: instant)
+        await self.runUntilIdle()
+    }
+
+    /// Suspends until every sleeper that an advance woke has returned from its sleep and the code under test
+    /// has settled: for `quietYields` yields in a row, nobody started, ended or cancelled a sleep on this clock.
+    ///
+    /// The first half is exact. The second is a heuristic: the cooperative pool gives no way to know that
+    /// every task has reached its next suspension point. It is right for code that goes from one sleep on
+    /// this clock to the next without waiting on anything else; when a test needs certainty, it follows
+    /// with ``waitForSleepers(count:)``, which is exact.
+    ///
+    /// - Parameter quietYields: How many yields in a row must see no activity; at least 1.
+    public func runUntilIdle(quietYields: Int = 20) async {
+        await self.waitForWokenSleepersToRun()
+        var quiet = 0
+        var last = self.state.withLock { $0.activity }
+        while quiet < max(quietYields, 1) {
+            await Task.yield()
+            let current = self.state.withLock { $0.activity }
+            if current == last {
+                quiet += 1
+            } else {
+                quiet = 0
+                last = current
+                await self.waitForWokenSleepersToRun()
+            }
+        }
+    }
+
+    /// Suspends until every sleeper resumed by an advance has returned from `sleep`.
+    private func waitForWokenSleepersToRun() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = self.state.withLock { state -> Bool in
+                if state.ran >= state.woken { return true }
+                state.wokenRunWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
     }
 
     /// Moves time to the earliest sleeper's deadline and wakes it (and any sleeper due at the same instant).
@@ -152,7 +259,8 @@ public final class ManualClock: Clock, Sendable {
     /// Suspends until at least `count` tasks are sleeping on this clock.
     ///
     /// Use it to know that the code under test has reached its next sleep before advancing time. Returns
-    /// early, without the count being reached, if the calling task is cancelled.
+    /// early, without the count being reached, if the calling task is cancelled. A count of zero or less
+    /// returns at once.
     public func waitForSleepers(count: Int = 1) async {
         let id: UInt64 = self.state.withLock { state in
             defer { state.nextID += 1 }
