@@ -8,7 +8,7 @@ import ModeConcurrencyHelpers
 ///
 /// - ``advance(by:)`` and ``advance(to:)`` move time at once and wake every sleeper now due, earliest first;
 /// - ``advanceToNextDeadline()`` jumps to the earliest sleeper's deadline;
-/// - ``run(for:)`` lets time pass step by step, so a timer that re-arms fires once per period (Akka's
+/// - ``run(for:sleepers:)`` lets time pass step by step, so a timer that re-arms fires once per period (Akka's
 ///   `timePasses`);
 /// - ``runUntilIdle()`` returns once every woken sleeper has run on and the code under test has settled;
 /// - ``sleeperCount``, ``deadlines`` and ``waitForSleepers(count:)`` tell a test that the code under test
@@ -148,7 +148,7 @@ public final class ManualClock: Clock, Sendable {
     /// Moves time forward by `duration` and wakes every sleeper whose deadline has come, earliest first.
     ///
     /// Time moves in one jump: a sleeper that goes back to sleep after waking is not woken again by this call,
-    /// even if its new deadline is within `duration`. Use ``run(for:)`` to let a timer fire once per period.
+    /// even if its new deadline is within `duration`. Use ``run(for:sleepers:)`` to let a timer fire once per period.
     ///
     /// - Parameter duration: How far to move. Zero or a negative duration does nothing (time never moves
     ///   backwards).
@@ -184,28 +184,40 @@ public final class ManualClock: Clock, Sendable {
     /// ``advance(by:)`` would wake it once. This is Akka's `ManualTime.timePasses`.
     ///
     /// ```swift
-    /// try await service.start()
-    /// await clock.run(for: .seconds(10))
+    /// try await service.start()                          // one timer, ticking every second
+    /// await clock.run(for: .seconds(10), sleepers: 1)
     /// #expect(await service.ticks == 10)
     /// ```
     ///
-    /// - Parameter duration: How much time passes; zero only lets due work settle, a negative duration does
-    ///   nothing but that.
-    /// - Important: "Settled" is detected as described in ``runUntilIdle()``.
-    public func run(for duration: Duration) async {
+    /// - Parameters:
+    ///   - duration: How much time passes; zero only lets due work settle, a negative duration does
+    ///     nothing but that.
+    ///   - sleepers: How many tasks sleep on this clock when the code under test is idle. When given, each
+    ///     step waits (exactly) until that many are asleep again; use it whenever you know the number. When
+    ///     `nil`, each step waits with ``runUntilIdle()``, which is a heuristic.
+    public func run(for duration: Duration, sleepers: Int? = nil) async {
         let target = self.now.advanced(by: max(duration, .zero))
-        await self.run(until: target)
+        await self.run(until: target, sleepers: sleepers)
     }
 
-    /// Lets time pass step by step up to `instant`, as ``run(for:)`` does.
-    public func run(until instant: Instant) async {
-        await self.runUntilIdle()
+    /// Lets time pass step by step up to `instant`, as ``run(for:sleepers:)`` does.
+    public func run(until instant: Instant, sleepers: Int? = nil) async {
+        await self.settle(sleepers: sleepers)
         while let next = self.nextDeadline, next <= instant {
             self.advance(to: next)
-            await self.runUntilIdle()
+            await self.settle(sleepers: sleepers)
         }
         self.advance(to: instant)
-        await self.runUntilIdle()
+        await self.settle(sleepers: sleepers)
+    }
+
+    private func settle(sleepers: Int?) async {
+        if let sleepers {
+            await self.waitForWokenSleepersToRun()
+            await self.waitForSleepers(count: sleepers)
+        } else {
+            await self.runUntilIdle()
+        }
     }
 
     /// Suspends until every sleeper that an advance woke has returned from its sleep and the code under test
