@@ -48,6 +48,9 @@ public struct ServiceTransition: Sendable, CustomStringConvertible {
 /// short and never block in it. The changes of one service arrive in order, each `from` being the previous
 /// `to`; changes of different services may interleave in any order.
 ///
+/// The states are those of `service.state`, where `crashed` wins: the stop of a crashed service shows no
+/// change (it reads `crashed` throughout), and the reset of a restart then shows `crashed -> initial`.
+///
 /// When no handler is registered a change costs one relaxed atomic load, so production code pays nothing for
 /// the hook.
 ///

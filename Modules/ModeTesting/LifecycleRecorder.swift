@@ -17,9 +17,11 @@ public import ModeCore
 /// try await app.start()
 /// b.crash(Boom())
 /// await recorder.wait(for: b, toReach: .running, after: .crashed)  // the supervisor restarted it
-/// #expect(recorder.changes(of: b) == [.starting, .running, .crashed, .stopping, .stopped, .initial,
-///                                     .starting, .running])
+/// #expect(recorder.changes(of: b) == [.starting, .running, .crashed, .initial, .starting, .running])
 /// ```
+///
+/// The states are those of `service.state`, where `crashed` wins: a crashed service that is stopped reads
+/// `crashed` until a restart resets it, so its stop shows no change of its own.
 ///
 /// Safe to use from any task. Recording happens on the task that changed the state, under a lock of its own.
 public final class LifecycleRecorder: Sendable {

@@ -160,9 +160,9 @@ struct TaskTests {
                 }
             ]
         )
+        let recorder = LifecycleRecorder(of: a)
         try await a.start()
-        await a.waitUntilStopped()
-        while a.state != .stopped { await Task.yield() }
+        await recorder.wait(for: a, toReach: .stopped)
         #expect(events.filter("A.onShutdown").count == 1)
         while !a.runningTaskNames.isEmpty { await Task.yield() }
         #expect(events.all.contains("stop returned in task"))
