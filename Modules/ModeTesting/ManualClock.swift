@@ -11,8 +11,8 @@ import ModeConcurrencyHelpers
 /// - ``run(for:sleepers:)`` lets time pass step by step, so a timer that re-arms fires once per period (Akka's
 ///   `timePasses`);
 /// - ``runUntilIdle()`` returns once every woken sleeper has run on and the code under test has settled;
-/// - ``sleeperCount``, ``deadlines`` and ``waitForSleepers(count:)`` tell a test that the code under test
-///   has reached its next sleep, so no test has to sleep on wall time.
+/// - ``sleeperCount``, ``deadlines``, ``waitForSleepers(count:)`` and ``waitForSleeper(until:)`` tell a test
+///   that the code under test has reached its next sleep, so no test has to sleep on wall time.
 ///
 /// ```swift
 /// let clock = ManualClock()
@@ -55,7 +55,10 @@ public final class ManualClock: Clock, Sendable {
     }
 
     private struct CountWaiter {
+        /// At least this many sleepers...
         var count: Int
+        /// ...or, when set, a sleeper with exactly this deadline.
+        var deadline: Instant?
         var continuation: CheckedContinuation<Void, Never>
     }
 
@@ -72,8 +75,13 @@ public final class ManualClock: Clock, Sendable {
         var activity: UInt64 = 0
 
         /// Removes and returns the count waiters that are now satisfied.
+        func satisfies(_ count: Int, _ deadline: Instant?) -> Bool {
+            if let deadline { return self.sleepers.values.contains { $0.deadline == deadline } }
+            return self.sleepers.count >= count
+        }
+
         mutating func satisfiedCountWaiters() -> [CheckedContinuation<Void, Never>] {
-            let ready = self.countWaiters.filter { $0.value.count <= self.sleepers.count }
+            let ready = self.countWaiters.filter { self.satisfies($0.value.count, $0.value.deadline) }
             for id in ready.keys { self.countWaiters[id] = nil }
             return ready.map(\.value.continuation)
         }
@@ -274,6 +282,25 @@ public final class ManualClock: Clock, Sendable {
     /// early, without the count being reached, if the calling task is cancelled. A count of zero or less
     /// returns at once.
     public func waitForSleepers(count: Int = 1) async {
+        await self.waitForSleepers(count: count, deadline: nil)
+    }
+
+    /// Suspends until a task sleeps on this clock until exactly `deadline`.
+    ///
+    /// More precise than ``waitForSleepers(count:)`` when other sleeps may come and go, such as the bounded
+    /// waits of a stopping service: wait for the one sleep you mean.
+    ///
+    /// ```swift
+    /// await clock.waitForSleeper(until: clock.now.advanced(by: .seconds(1)))  // the supervisor's backoff
+    /// clock.advance(by: .seconds(1))
+    /// ```
+    ///
+    /// Returns early if the calling task is cancelled.
+    public func waitForSleeper(until deadline: Instant) async {
+        await self.waitForSleepers(count: 1, deadline: deadline)
+    }
+
+    private func waitForSleepers(count: Int, deadline: Instant?) async {
         let id: UInt64 = self.state.withLock { state in
             defer { state.nextID += 1 }
             return state.nextID
@@ -281,8 +308,8 @@ public final class ManualClock: Clock, Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = self.state.withLock { state -> Bool in
-                    if state.sleepers.count >= count || Task.isCancelled { return true }
-                    state.countWaiters[id] = CountWaiter(count: count, continuation: continuation)
+                    if state.satisfies(count, deadline) || Task.isCancelled { return true }
+                    state.countWaiters[id] = CountWaiter(count: count, deadline: deadline, continuation: continuation)
                     return false
                 }
                 if ready { continuation.resume() }

@@ -78,6 +78,19 @@ struct ManualClockRunTests {
         #expect(clock.sleeperCount == 0)
     }
 
+    @Test func waitForSleeperWaitsForThatDeadline() async throws {
+        let clock = ManualClock()
+        let waiter = Task { await clock.waitForSleeper(until: ManualClock.Instant(offset: .seconds(2))) }
+        let first = Task { try await clock.sleep(for: .seconds(1)) }
+        await clock.waitForSleepers(count: 1)
+        let second = Task { try await clock.sleep(for: .seconds(2)) }
+        await waiter.value
+        #expect(clock.deadlines.map(\.offset) == [.seconds(1), .seconds(2)])
+        await clock.run(for: .seconds(2), sleepers: 0)
+        try await first.value
+        try await second.value
+    }
+
     @Test(arguments: [Duration.zero, .seconds(-1), .nanoseconds(-1), .seconds(Int64.min)])
     func advancingByZeroOrANegativeDurationDoesNothing(_ duration: Duration) async {
         let clock = ManualClock(now: ManualClock.Instant(offset: .seconds(5)))
@@ -164,7 +177,7 @@ struct ManualClockDrivesModeTests {
         let recorder = LifecycleRecorder(of: supervisor)
         try await withRunningService(supervisor) { _ in
             child.crash(MockError.injected("test"))
-            await clock.waitForSleepers(count: 1)  // the supervisor waits out the backoff
+            await clock.waitForSleeper(until: ManualClock.Instant(offset: .seconds(4)))  // the backoff
             #expect(clock.deadlines.map(\.offset) == [.seconds(4)])
             #expect(child.count(of: .start) == 1)
             clock.advance(by: .seconds(4))

@@ -37,8 +37,8 @@ struct HeartbeatTests {
             self.clock.advance(by: .seconds(10))  // the first beat fails
 
             await recorder.wait(for: heartbeat, toReach: .crashed)
-            await self.clock.waitForSleepers(count: 1)  // the supervisor waits out its backoff...
-            #expect(self.clock.deadlines == [self.clock.now.advanced(by: .seconds(1))])
+            let backoff = self.clock.now.advanced(by: .seconds(1))
+            await self.clock.waitForSleeper(until: backoff)  // the supervisor waits out its backoff...
             self.clock.advance(by: .seconds(1))  // ...and restarts the heartbeat with its child
             await recorder.wait(for: heartbeat, toReach: .running, after: .crashed)
 
@@ -46,6 +46,10 @@ struct HeartbeatTests {
             #expect(self.transport.callCount == 2)  // the failed beat and one after the restart
         }
         #expect(heartbeat.restartCount == 1)
-        #expect(recorder.changes(of: connection) == [.starting, .running, .crashed, .initial, .starting, .running, .stopping, .stopped])
+        #expect(
+            recorder.changes(of: connection) == [
+                .starting, .running, .crashed, .initial, .starting, .running, .stopping, .stopped,
+            ]
+        )
     }
 }
