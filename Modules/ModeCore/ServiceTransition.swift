@@ -64,7 +64,7 @@ public struct ServiceTransition: Sendable, CustomStringConvertible {
 ///
 /// - Important: Handlers see every service of the process. Filter by tree (`transition.service.beacon`) when
 ///   you care about one tree; ModeTesting's `LifecycleRecorder` does this for you.
-public enum ServiceTransitions {
+public enum ServiceTransitions: Sendable {
     /// Called with every service state change.
     public typealias Handler = @Sendable (ServiceTransition) -> Void
 
@@ -106,7 +106,9 @@ public enum ServiceTransitions {
 public struct ServiceTransitionObservation: Sendable, Hashable {
     let id: Int
 
-    /// Unregisters the handler; later changes are not delivered to it. Calling it again does nothing.
+    /// Unregisters the handler; later changes are not delivered to it.
+    ///
+    /// Calling it again does nothing.
     ///
     /// A change already being delivered on another task may still reach the handler once.
     public func cancel() {

@@ -51,7 +51,9 @@ public final class LifecycleRecorder: Sendable {
     /// Every change as `"label: state"`, in order: short enough to compare with `#expect`.
     public var summary: [String] { self.transitions.map { "\($0.label): \($0.to)" } }
 
-    /// Stops recording; iterations end once they have read what was recorded. Calling it again does nothing.
+    /// Stops recording; iterations end once they have read what was recorded.
+    ///
+    /// Calling it again does nothing.
     public func finish() {
         self.observation.cancel()
         self.storage.finish()

@@ -36,9 +36,10 @@ struct ServiceTransitionsTests {
         await service.stop()
         try await service.restart()
         await service.stop()
+        // A crashed service reads crashed while it stops: its stop shows no change.
         #expect(
             collector.steps == [
-                "init->starting", "starting->running", "running->crashed", "crashed->init",  // a crashed stop shows no change
+                "init->starting", "starting->running", "running->crashed", "crashed->init",
                 "init->starting", "starting->running", "running->stopping", "stopping->stopped",
             ]
         )

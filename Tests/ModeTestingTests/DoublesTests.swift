@@ -28,7 +28,10 @@ struct AsyncMockTests {
 
     @Test func waitForCallsReturnsWhenTheNthCallBegins() async throws {
         let clock = ManualClock()
-        let gate = AsyncMock<Void, Void>(name: "gate", fallback: .perform { _ in try await clock.sleep(for: .seconds(60)) })
+        let gate = AsyncMock<Void, Void>(
+            name: "gate",
+            fallback: .perform { _ in try await clock.sleep(for: .seconds(60)) }
+        )
         let callers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<3 { group.addTask { _ = try? await gate() } }

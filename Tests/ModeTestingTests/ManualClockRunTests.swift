@@ -155,7 +155,9 @@ struct ManualClockDrivesModeTests {
             clock.advance(by: .seconds(5))
             await sleeper.value
 
-            let waiting = Task { try await service.wait(timeout: .seconds(2)) { try await clock.sleep(for: .seconds(60)) } }
+            let waiting = Task {
+                try await service.wait(timeout: .seconds(2)) { try await clock.sleep(for: .seconds(60)) }
+            }
             await clock.waitForSleepers(count: 2)  // the operation and the timeout
             clock.advance(by: .seconds(2))
             let outcome = try await waiting.value
