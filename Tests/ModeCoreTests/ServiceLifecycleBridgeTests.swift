@@ -5,7 +5,7 @@ import ServiceLifecycle
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct ServiceLifecycleBridgeTests {
     var logger: Logger {
         var logger = Logger(label: "test")
