@@ -45,8 +45,10 @@ public struct ServiceTransition: Sendable, CustomStringConvertible {
 /// Every runtime reports each change of its ``ServiceState`` (`initial`, `starting`, `running`, `failed`,
 /// `stopping`, `stopped`, and `crashed`, which wins over the others) to the handlers registered here. A
 /// handler runs synchronously on the task that made the change, after the runtime released its lock; keep it
-/// short and never block in it. The changes of one service arrive in order, each `from` being the previous
-/// `to`; changes of different services may interleave in any order.
+/// short and never block in it. Each `from` is the state before that change, so the changes of one service
+/// chain up (`from` is the previous `to`). Changes of different services may interleave in any order, and
+/// when two tasks change one service at the same moment (a crash during a stop), their two reports may reach
+/// a handler in either order.
 ///
 /// The states are those of `service.state`, where `crashed` wins: the stop of a crashed service shows no
 /// change (it reads `crashed` throughout), and the reset of a restart then shows `crashed -> initial`.

@@ -74,12 +74,13 @@ public final class ManualClock: Clock, Sendable {
         /// Bumped by every sleep, wake and cancellation: `runUntilIdle` waits until it stops moving.
         var activity: UInt64 = 0
 
-        /// Removes and returns the count waiters that are now satisfied.
+        /// Whether the sleepers now meet a waiter's condition.
         func satisfies(_ count: Int, _ deadline: Instant?) -> Bool {
             if let deadline { return self.sleepers.values.contains { $0.deadline == deadline } }
             return self.sleepers.count >= count
         }
 
+        /// Removes and returns the count waiters that are now satisfied.
         mutating func satisfiedCountWaiters() -> [CheckedContinuation<Void, Never>] {
             let ready = self.countWaiters.filter { self.satisfies($0.value.count, $0.value.deadline) }
             for id in ready.keys { self.countWaiters[id] = nil }
