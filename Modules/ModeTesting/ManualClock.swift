@@ -204,6 +204,8 @@ public final class ManualClock: Clock, Sendable {
     ///   - sleepers: How many tasks sleep on this clock when the code under test is idle. When given, each
     ///     step waits (exactly) until that many are asleep again; use it whenever you know the number. When
     ///     `nil`, each step waits with ``runUntilIdle()``, which is a heuristic.
+    /// - Important: With `sleepers`, a step waits until that many tasks sleep: if the code under test never
+    ///   gets there (a count too high), the call waits until the test's time limit.
     public func run(for duration: Duration, sleepers: Int? = nil) async {
         let target = self.now.advanced(by: max(duration, .zero))
         await self.run(until: target, sleepers: sleepers)

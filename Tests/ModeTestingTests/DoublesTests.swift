@@ -152,6 +152,21 @@ struct MockServiceTests {
         await service.stop()
     }
 
+    @Test(arguments: [Duration.zero, .seconds(-5), .seconds(Int64.min)])
+    func aZeroOrNegativeCrashDelayCrashesRightAfterTheStart(_ delay: Duration) async throws {
+        let service = MockService("now")
+        service.crash(after: delay)
+        let recorder = LifecycleRecorder(of: service)
+        try await service.start()
+        await recorder.wait(for: service, toReach: .crashed)
+        #expect(service.count(of: .crashed) == 1)
+        await service.stop()
+        service.crash(after: nil)  // no crash task at the next start
+        try await service.restart()
+        #expect(service.runningTaskNames.isEmpty)
+        await service.stop()
+    }
+
     @Test func aStopBeforeTheCrashEndsTheCrashTaskQuietly() async throws {
         let clock = ManualClock()
         let service = MockService("cache", configuration: ServiceConfiguration(clock: clock))
