@@ -208,6 +208,12 @@ public struct MockError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The message.
     public var description: String { self.message }
 
+    /// Errors are equal when their codes are; the message is context.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+
+    /// Hashes the code.
+    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
+
     /// Call `call` of `mock` had nothing scripted.
     public static func unscripted(_ mock: String, call: Int) -> Self {
         Self(
