@@ -133,7 +133,11 @@ let package = Package(
         .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),
         .testTarget(
             name: "ModeTestingTests",
-            dependencies: ["ModeTesting", "ModeCore", "ModeConcurrencyHelpers"],
+            dependencies: [
+                "ModeTesting", "ModeCore", "ModeConcurrencyHelpers", "ModeSupervisors", "ModeLogging",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             path: "Tests/ModeTestingTests"
         ),
     ]

@@ -2,7 +2,7 @@
 # The rules reviewers block on (CONTRIBUTING.md), checked mechanically:
 # - `@unchecked Sendable` only with a `// SAFETY:` comment on one of the two lines above it;
 # - no `nonisolated(unsafe)` and no `Task.detached` anywhere;
-# - no `Task.sleep` and no XCTest in Tests/ (tests run on ManualClock);
+# - no `Task.sleep` or ContinuousClock/SuspendingClock sleep and no XCTest in Tests/ (tests run on ManualClock);
 # - no Foundation in Modules/, except the crontab files (time zones).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,8 @@ done < <(grep -rn --include='*.swift' '@unchecked Sendable' Modules Tools/Exampl
 grep -rn --include='*.swift' 'nonisolated(unsafe)' Modules Tests Tools/Examples/Sources && fail "nonisolated(unsafe) is banned"
 grep -rn --include='*.swift' 'Task\.detached' Modules Tests Tools/Examples/Sources && fail "Task.detached is banned"
 grep -rn --include='*.swift' 'Task\.sleep' Tests && fail "Task.sleep in Tests: use ManualClock"
+grep -rnE --include='*.swift' '(ContinuousClock|SuspendingClock)(\(\))?\.sleep|Task\.sleep' Tests Tools/Examples/Sources/ModeTestingTour \
+    && fail "a test sleeps on wall time: pass a ManualClock and move it (Docs/ModeTesting.md)"
 grep -rn --include='*.swift' 'import XCTest' Tests && fail "Tests use Swift Testing, not XCTest"
 grep -rln --include='*.swift' -E '^(public |package )?import Foundation' Modules | grep -v '/Cron/' && fail "Foundation in a module (only the crontab files may use it)"
 grep -rn --include='*.swift' '@unchecked Sendable' Tools/Examples/Sources && fail "no @unchecked Sendable in examples"

@@ -72,16 +72,22 @@ public final class ServiceRuntime: Sendable {
         weak var service: (any Service)?
         var node: Node<ServiceNode>?
         var label = "Service"
-        var phase = Phase.initial
+        var phase = Phase.initial {
+            didSet { self.noteTransition(from: self.crashed ? .crashed : oldValue.state) }
+        }
         var started = false
         var stopRequested = false
         var shutdown = false
-        var crashed = false
+        var crashed = false {
+            didSet { self.noteTransition(from: oldValue ? .crashed : self.lifecycleState) }
+        }
+        var pendingTransitions: [(from: ServiceState, to: ServiceState)] = []
         var crashReason: (any Error)?
         var restartCount = 0
         var acceptingTasks = true
         var children: [any Service] = []
         var tasks: [Int: OwnedTask] = [:]
+        var abandonedTasks: [Int: String] = [:]
         var cleanups: [Cleanup] = []
         var waiters: [Int: WaiterSlot] = [:]
         var nextID = 0
@@ -171,6 +177,8 @@ public final class ServiceRuntime: Sendable {
     public var restartCount: Int { self.state.withLock { $0.restartCount } }
     /// The names of the owned tasks that are running now.
     public var runningTaskNames: [String] { self.state.withLock { $0.tasks.values.map(\.name) }.sorted() }
+    /// The names of the owned tasks that ignored cancellation past the grace period of a stop and still run.
+    public var abandonedTaskNames: [String] { self.state.withLock { $0.abandonedTasks.values.sorted() } }
     /// The children, in the order they were added.
     public var children: [any Service] { self.state.withLock { $0.children } }
     /// The supervisor that restarts this service when it crashes, if one is set.
@@ -335,6 +343,7 @@ public final class ServiceRuntime: Sendable {
     private func taskEnded(_ id: Int) {
         let drained = self.state.withLock { state -> Bool in
             state.tasks[id] = nil
+            state.abandonedTasks[id] = nil
             return state.tasks.count <= 1
         }
         if drained { self.signal() }
@@ -370,6 +379,7 @@ public final class ServiceRuntime: Sendable {
             let names = self.state.withLock { state -> [String] in
                 let abandoned = state.tasks.filter { $0.key != me }
                 for id in abandoned.keys { state.tasks[id] = nil }
+                for (id, task) in abandoned { state.abandonedTasks[id] = task.name }
                 return abandoned.values.map(\.name).sorted()
             }
             if !names.isEmpty {
@@ -450,6 +460,7 @@ public final class ServiceRuntime: Sendable {
             state.crashReason = error
             return (crashed, state.supervisor)
         }
+        self.reportTransitions()
         if !alreadyCrashed {
             if let supervisor {
                 self.markCrashed(error)
@@ -478,6 +489,7 @@ public final class ServiceRuntime: Sendable {
             state.crashReason = reason
             return state.children
         }
+        self.reportTransitions()
         self.signal()
         for child in children { child.runtime.markCrashed(reason) }
     }
@@ -535,6 +547,7 @@ public final class ServiceRuntime: Sendable {
             state.started = true
             state.acceptingTasks = true
         }
+        self.reportTransitions()
     }
 
     private func performStart(_ service: some Service) async throws {
@@ -566,6 +579,7 @@ public final class ServiceRuntime: Sendable {
             self.state.withLock { state in
                 if state.phase == .starting { state.phase = .running }
             }
+            self.reportTransitions()
         } catch {
             if self.shouldStop, (error as? ServiceError)?.code == .notRunning {
                 _ = await self.bailIfStopping(service)
@@ -573,6 +587,7 @@ public final class ServiceRuntime: Sendable {
             }
             await self.teardown(service, error: error, runHooks: false)
             self.state.withLock { $0.phase = .failed }
+            self.reportTransitions()
             self.signal()
             throw error
         }
@@ -591,6 +606,7 @@ public final class ServiceRuntime: Sendable {
             self.state.withLock { state in
                 if state.phase == .starting { state.phase = .running }
             }
+            self.reportTransitions()
             return true
         }
         return false
@@ -645,10 +661,12 @@ public final class ServiceRuntime: Sendable {
             state.phase = .stopping
             state.stopRequested = true
         }
+        self.reportTransitions()
         self.signal()
         self.log(self.configuration.mundaneLevel, "Stopping...")
         await self.teardown(service, error: nil, runHooks: true)
         self.state.withLock { $0.phase = .stopped }
+        self.reportTransitions()
         self.signal()
         self.log(.debug, "-Stopped!")
     }
@@ -720,6 +738,7 @@ public final class ServiceRuntime: Sendable {
             state.acceptingTasks = true
             return state.children
         }
+        self.reportTransitions()
         for child in children { child.runtime.reset() }
     }
 }

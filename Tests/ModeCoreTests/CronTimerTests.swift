@@ -4,7 +4,7 @@ import ModeTesting
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct CronTimerTests {
     static let utc = TimeZone(identifier: "UTC")!
     /// Monday 5 January 2026, 08:58:30 UTC.

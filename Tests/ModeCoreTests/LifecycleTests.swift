@@ -6,7 +6,7 @@ import ModeTesting
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct LifecycleTests {
     /// A root with two children, each recording its hooks.
     func makeTree(_ events: EventLog, hooks: [String: [String: TestService.Hook]] = [:]) -> TestService {

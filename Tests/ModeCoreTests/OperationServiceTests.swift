@@ -3,7 +3,7 @@ import ModeTesting
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct OperationServiceTests {
     @Test func startReturnsWhenTheOperationFinishes() async throws {
         let gate = Gate()

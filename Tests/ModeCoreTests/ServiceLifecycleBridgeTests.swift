@@ -5,7 +5,7 @@ import ServiceLifecycle
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct ServiceLifecycleBridgeTests {
     var logger: Logger {
         var logger = Logger(label: "test")
@@ -17,9 +17,10 @@ struct ServiceLifecycleBridgeTests {
         let events = EventLog()
         let service = TestService("App", events: events)
         let group = ServiceGroup(services: [service.lifecycleService], logger: self.logger)
+        let recorder = LifecycleRecorder(of: service)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            while service.state != .running { await Task.yield() }
+            await recorder.wait(for: service, toReach: .running)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

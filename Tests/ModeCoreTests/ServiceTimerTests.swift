@@ -6,7 +6,7 @@ import ModeTesting
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct ServiceTimerTests {
     @Test func aTimerRunsOncePerInterval() async throws {
         let clock = ManualClock()

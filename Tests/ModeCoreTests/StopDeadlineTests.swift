@@ -8,9 +8,17 @@ import Testing
 /// `stop()` has a deadline per step: a hook, cleanup, child or start that never finishes cannot hang it.
 @Suite(.timeLimit(.minutes(1)))
 struct StopDeadlineTests {
-    /// Yields until a stop-deadline timer sleeps on `clock` (they are not counted as sleepers).
-    private func untilATimerSleeps(on clock: ManualClock) async {
-        while clock.nextDeadline == nil { await Task.yield() }
+    /// Waits until a stop-deadline timer of `timeout` sleeps on `clock` (they are not counted as sleepers).
+    private func untilATimerSleeps(on clock: ManualClock, for timeout: Duration = .seconds(30)) async {
+        await clock.waitForSleeper(until: clock.now.advanced(by: timeout))
+    }
+
+    /// A hook body that opens `entered` and then waits on `hang`, which only the test opens.
+    private func hanging(_ entered: Gate, _ hang: Gate) -> TestService.Hook {
+        { _ in
+            entered.open()
+            await hang.wait()
+        }
     }
 
     private func warnings(_ handler: InMemoryLogHandler) -> [String] {
@@ -28,16 +36,18 @@ struct StopDeadlineTests {
         let (logger, logs) = makeMemoryLogger()
         let events = EventLog()
         let hang = Gate()
+        let entered = Gate()
         let service = TestService(
             "A",
             events: events,
             clock: clock,
             logger: logger,
-            hooks: ["onStop": { _ in await hang.wait() }],
+            hooks: ["onStop": self.hanging(entered, hang)],
             tasks: ["work": { service in await service.waitUntilStopped() }]
         )
         try await service.start()
         let stopping = Task { await service.stop() }
+        await entered.wait()
         await self.untilATimerSleeps(on: clock)
         #expect(events.filter("A.onShutdown").isEmpty)
 
@@ -57,17 +67,19 @@ struct StopDeadlineTests {
         let clock = ManualClock()
         let (logger, logs) = makeMemoryLogger()
         let hang = Gate()
+        let entered = Gate()
         let service = TestService(
             "A",
             events: EventLog(),
             clock: clock,
             logger: logger,
             configuration: { $0.stopTimeout = .seconds(2) },
-            hooks: ["onShutdown": { _ in await hang.wait() }]
+            hooks: ["onShutdown": self.hanging(entered, hang)]
         )
         try await service.start()
         let stopping = Task { await service.stop() }
-        await self.untilATimerSleeps(on: clock)
+        await entered.wait()
+        await self.untilATimerSleeps(on: clock, for: .seconds(2))
         clock.advance(by: .seconds(1))
         #expect(service.state == .stopping)
         clock.advance(by: .seconds(1))
@@ -82,6 +94,7 @@ struct StopDeadlineTests {
         let (logger, logs) = makeMemoryLogger()
         let events = EventLog()
         let hang = Gate()
+        let entered = Gate()
         // The child has no deadline of its own, so only the parent's wait for it can end.
         let stuck = TestService(
             "Stuck",
@@ -89,7 +102,7 @@ struct StopDeadlineTests {
             clock: clock,
             logger: logger,
             configuration: { $0.stopTimeout = nil },
-            hooks: ["onStop": { _ in await hang.wait() }]
+            hooks: ["onStop": self.hanging(entered, hang)]
         )
         let sibling = TestService("Sibling", events: events, clock: clock, logger: logger)
         let parent = TestService(
@@ -102,7 +115,8 @@ struct StopDeadlineTests {
         )
         try await parent.start()
         let stopping = Task { await parent.stop() }
-        await self.untilATimerSleeps(on: clock)
+        await entered.wait()
+        await self.untilATimerSleeps(on: clock, for: .seconds(5))
         clock.advance(by: .seconds(5))
         await stopping.value
 
@@ -117,10 +131,15 @@ struct StopDeadlineTests {
         let clock = ManualClock()
         let (logger, logs) = makeMemoryLogger()
         let hang = Gate()
+        let entered = Gate()
         let service = TestService("A", events: EventLog(), clock: clock, logger: logger)
         try await service.start()
-        try service.addCleanup("close-socket") { await hang.wait() }
+        try service.addCleanup("close-socket") {
+            entered.open()
+            await hang.wait()
+        }
         let stopping = Task { await service.stop() }
+        await entered.wait()
         await self.untilATimerSleeps(on: clock)
         clock.advance(by: .seconds(30))
         await stopping.value
@@ -149,6 +168,7 @@ struct StopDeadlineTests {
         let starting = Task { try await service.start() }
         await entered.wait()
         let stopping = Task { await service.stop() }
+        await entered.wait()
         await self.untilATimerSleeps(on: clock)
         clock.advance(by: .seconds(30))
         await stopping.value
@@ -167,16 +187,22 @@ struct StopDeadlineTests {
         let clock = ManualClock()
         let events = EventLog()
         let hang = Gate()
+        let entered = Gate()
         let service = TestService(
             "A",
             events: events,
             clock: clock,
             configuration: { $0.stopTimeout = nil },
-            hooks: ["onStop": { _ in await hang.wait() }]
+            hooks: [
+                "onStop": { _ in
+                    entered.open()
+                    await hang.wait()
+                }
+            ]
         )
         try await service.start()
         let stopping = Task { await service.stop() }
-        while hang.waiterCount == 0 { await Task.yield() }
+        await entered.wait()
         clock.advance(by: .seconds(3600))
         #expect(service.state == .stopping)
         hang.open()
@@ -189,12 +215,13 @@ struct StopDeadlineTests {
         let clock = ManualClock()
         let events = EventLog()
         let hang = Gate()
+        let entered = Gate()
         let service = TestService(
             "A",
             events: events,
             clock: clock,
             configuration: { $0.stopTimeout = timeout },
-            hooks: ["onStop": { _ in await hang.wait() }]
+            hooks: ["onStop": self.hanging(entered, hang)]
         )
         try await service.start()
         await service.stop()
@@ -206,16 +233,19 @@ struct StopDeadlineTests {
     @Test func aHugeDeadlineWaitsAsLongAsItTakes() async throws {
         let clock = ManualClock()
         let hang = Gate()
+        let entered = Gate()
         let service = TestService(
             "A",
             events: EventLog(),
             clock: clock,
             configuration: { $0.stopTimeout = .seconds(Int64.max) },
-            hooks: ["onStop": { _ in await hang.wait() }]
+            hooks: ["onStop": self.hanging(entered, hang)]
         )
         try await service.start()
         let stopping = Task { await service.stop() }
-        await self.untilATimerSleeps(on: clock)
+        // Huge sleeps go to the clock in steps of about 95 years, so none can overflow it.
+        await entered.wait()
+        await self.untilATimerSleeps(on: clock, for: .seconds(3_000_000_000))
         clock.advance(by: .seconds(1_000_000_000))
         #expect(service.state == .stopping)
         hang.open()
@@ -244,7 +274,7 @@ struct StopDeadlineTests {
         let parent = TestService("Parent", events: EventLog(), clock: clock, dependencies: [child])
         try await parent.start()
         await parent.stop()
-        for _ in 0..<1000 { await Task.yield() }
-        #expect(clock.nextDeadline == nil)
+        await clock.runUntilIdle()
+        #expect(clock.deadlines.isEmpty)
     }
 }

@@ -3,7 +3,7 @@ import ModeTesting
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct StressTests {
     /// 1,000 start/stop/restart/crash calls from concurrent tasks on one service tree: every call ends, every
     /// error is a typed lifecycle error, and a final stop leaves nothing running.

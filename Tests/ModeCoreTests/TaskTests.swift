@@ -5,7 +5,7 @@ import ModeTesting
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct TaskTests {
     @Test func backgroundTasksRunUntilStopAndAreAwaited() async throws {
         let clock = ManualClock()
@@ -132,7 +132,7 @@ struct TaskTests {
         await clock.waitForSleepers(count: 1)  // "polite" sleeps until it is cancelled
         let stopping = Task { await a.stop() }
         // "polite" is cancelled and the grace timer takes its place.
-        while clock.nextDeadline != ManualClock.Instant(offset: .seconds(5)) { await Task.yield() }
+        await clock.waitForSleeper(until: ManualClock.Instant(offset: .seconds(5)))
         clock.advance(by: .seconds(4))
         #expect(a.state == .stopping)
         clock.advance(by: .seconds(1))
@@ -145,7 +145,9 @@ struct TaskTests {
                     && !"\($0.message)".contains("polite")
             }
         )
+        #expect(a.runtime.abandonedTaskNames == ["stubborn"])
         gate.open()
+        while !a.runtime.abandonedTaskNames.isEmpty { await Task.yield() }  // the leak check wants it gone
     }
 
     @Test func aTaskCanStopItsOwnService() async throws {
@@ -160,9 +162,9 @@ struct TaskTests {
                 }
             ]
         )
+        let recorder = LifecycleRecorder(of: a)
         try await a.start()
-        await a.waitUntilStopped()
-        while a.state != .stopped { await Task.yield() }
+        await recorder.wait(for: a, toReach: .stopped)
         #expect(events.filter("A.onShutdown").count == 1)
         while !a.runningTaskNames.isEmpty { await Task.yield() }
         #expect(events.all.contains("stop returned in task"))
@@ -253,7 +255,7 @@ struct Resource: AsyncResource {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct ConcurrentCrashTests {
     @Test func concurrentCrashesWakeTheSupervisorOnce() async throws {
         for _ in 0..<50 {

@@ -5,7 +5,7 @@ import ModeTesting
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct WaitTests {
     @Test func sleepEndsWhenTheClockReachesTheDeadline() async throws {
         let clock = ManualClock()
@@ -189,7 +189,7 @@ struct WaitTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct ShutdownTests {
     @Test func stopWaitsForSetShutdownAfterTheChildren() async throws {
         let clock = ManualClock()

@@ -4,7 +4,7 @@ import ModeTesting
 import ModeTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct SupervisorStrategyTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var strategy: SupervisorStrategy

@@ -64,6 +64,15 @@ let package = Package(
             path: "Sources/ModeAsyncSeqTour"
         ),
         .executableTarget(
+            name: "ModeTestingTour",
+            dependencies: [
+                .product(name: "ModeCore", package: "swift-mode"),
+                .product(name: "ModeSupervisors", package: "swift-mode"),
+                .product(name: "ModeTesting", package: "swift-mode"),
+            ],
+            path: "Sources/ModeTestingTour"
+        ),
+        .executableTarget(
             name: "ModeCollectionsTour",
             dependencies: [.product(name: "ModeCollections", package: "swift-mode")],
             path: "Sources/ModeCollectionsTour"
