@@ -87,6 +87,7 @@ public final class ServiceRuntime: Sendable {
         var nextID = 0
         weak var supervisor: (any ServiceSupervisor)?
         var diag: Diag?
+        var introspection = RuntimeIntrospection()
 
         var shouldStop: Bool { self.stopRequested || self.crashed }
 
@@ -444,6 +445,7 @@ public final class ServiceRuntime: Sendable {
             return (crashed, state.supervisor)
         }
         if !alreadyCrashed {
+            self.recordCrashMetric()
             if let supervisor {
                 self.markCrashed(error)
                 supervisor.serviceDidCrash(service, reason: error)
@@ -531,6 +533,7 @@ public final class ServiceRuntime: Sendable {
     }
 
     private func performStart(_ service: some Service) async throws {
+        self.recordStartMetric()
         do {
             if self.restartCount == 0 {
                 for dependency in await service.initDependencies() {
@@ -616,6 +619,7 @@ public final class ServiceRuntime: Sendable {
     }
 
     private func performStop(_ service: some Service) async {
+        let stopBegan = self.beginStopMetric()
         self.state.withLock { state in
             state.phase = .stopping
             state.stopRequested = true
@@ -625,6 +629,7 @@ public final class ServiceRuntime: Sendable {
         await self.teardown(service, error: nil, runHooks: true)
         self.state.withLock { $0.phase = .stopped }
         self.signal()
+        self.recordStopMetric(since: stopBegan)
         self.log(.debug, "-Stopped!")
     }
 
@@ -678,6 +683,7 @@ public final class ServiceRuntime: Sendable {
 
     /// Clears the flags for a new run and counts a restart, for this service and its whole subtree.
     func reset() {
+        self.recordRestartMetric()
         let children = self.state.withLock { state -> [any Service] in
             state.restartCount += 1
             state.phase = .initial
