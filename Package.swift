@@ -58,7 +58,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
-            path: "Tests/ModeCoreTests"
+            path: "Tests/ModeCoreTests",
+            exclude: ["Golden"]
         ),
 
         .target(

@@ -57,15 +57,21 @@ public struct WallClockTime: Hashable, Comparable, Sendable, CustomStringConvert
     }
 
     /// ISO 8601 in UTC with microseconds: `2026-12-01T08:12:03.250113Z`.
-    public var description: String {
+    public var description: String { self.iso8601(fractionDigits: 6) }
+
+    /// ISO 8601 in UTC with `fractionDigits` digits of the second (0 to 9; none and no dot for 0).
+    public func iso8601(fractionDigits: Int) -> String {
+        let digits = Swift.min(Swift.max(fractionDigits, 0), 9)
         let (days, secondOfDay) = Self.floorDivide(self.secondsSinceEpoch, 86_400)
         let (year, month, day) = Self.civil(fromDays: days)
         let hour = secondOfDay / 3600
         let minute = secondOfDay % 3600 / 60
         let second = secondOfDay % 60
-        let micros = Int64(self.nanoseconds) / 1000
+        var divisor: Int64 = 1
+        for _ in digits..<9 { divisor *= 10 }
+        let fraction = digits == 0 ? "" : "." + Self.pad(Int64(self.nanoseconds) / divisor, digits)
         return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
-            + "\(Self.pad(hour, 2)):\(Self.pad(minute, 2)):\(Self.pad(second, 2)).\(Self.pad(micros, 6))Z"
+            + "\(Self.pad(hour, 2)):\(Self.pad(minute, 2)):\(Self.pad(second, 2))\(fraction)Z"
     }
 
     /// Parses what ``description`` prints (any number of fraction digits up to nine, or none).
@@ -139,7 +145,7 @@ public struct WallClockTime: Hashable, Comparable, Sendable, CustomStringConvert
 }
 
 extension WallClockTime: Codable {
-    /// Decodes the ISO 8601 string ``description`` writes.
+    /// Decodes an ISO 8601 UTC string such as ``encode(to:)`` or ``description`` writes.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -152,9 +158,9 @@ extension WallClockTime: Codable {
         self = time
     }
 
-    /// Encodes as the ISO 8601 string of ``description``.
+    /// Encodes as an ISO 8601 string with nanoseconds, `2026-12-01T08:12:03.250113042Z`, so it decodes exactly.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(self.description)
+        try container.encode(self.iso8601(fractionDigits: 9))
     }
 }
