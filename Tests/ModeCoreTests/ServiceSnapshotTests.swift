@@ -117,7 +117,7 @@ struct ServiceSnapshotTests {
             root.text == """
                 App [running] restarts=0 tasks=accept
                   Webserver [crashed] restarts=2 crash="refused\\n\\"port\\"" flags=BIND(since 2026-12-01T08:12:03.250113Z)
-                  UserCache [running] restarts=0 tasks=expire timers=expire(every=10.0s ticks=12 overlaps=0 mean=0.0004s max=0.0004s)
+                  UserCache [running] restarts=0 tasks=expire timers=expire(every=10s ticks=12 overlaps=0 late=400us/400us)
 
                 """
         )
@@ -168,6 +168,25 @@ struct ServiceSnapshotTests {
         let decoded = try JSONDecoder().decode(TimerSnapshot.self, from: Data(json.utf8))
         #expect(decoded.interval == .seconds(Int64.max))
         #expect(decoded.statistics.totalLateness == .seconds(-Int64.max))
+    }
+}
+
+@Suite struct CompactDurationTests {
+    @Test(arguments: [
+        (Duration.zero, "0ns"), (.nanoseconds(750), "750ns"), (.nanoseconds(1_500), "1.5us"),
+        (.nanoseconds(111_538), "112us"), (.microseconds(12_340), "12.3ms"), (.milliseconds(1500), "1.5s"),
+        (.seconds(10), "10s"), (.milliseconds(999_999), "1000s"), (.nanoseconds(9_999), "10us"),
+        (.milliseconds(-20), "-20ms"), (.seconds(Int64.max), "9223372037s"),
+    ])
+    func durationsPrintShortInSnapshots(_ duration: Duration, _ expected: String) {
+        var statistics = TimerStatistics()
+        statistics.recordLateness(.zero)
+        let timer = TimerSnapshot(name: "t", interval: duration, statistics: statistics)
+        let snapshot = ServiceSnapshot(
+            label: "S", path: "S", depth: 1, state: "running", restartCount: 0, crashReason: nil, flags: [],
+            tasks: [], timers: [timer], children: [], takenAt: WallClockTime(secondsSinceEpoch: 0)
+        )
+        #expect(snapshot.line == "S [running] restarts=0 timers=t(every=\(expected) ticks=0 overlaps=0 late=0ns/0ns)")
     }
 }
 

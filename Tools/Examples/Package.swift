@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "swift-mode", path: "../.."),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -62,6 +63,14 @@ let package = Package(
             name: "ModeAsyncSeqTour",
             dependencies: [.product(name: "ModeAsyncSeq", package: "swift-mode")],
             path: "Sources/ModeAsyncSeqTour"
+        ),
+        .executableTarget(
+            name: "IntrospectionTour",
+            dependencies: [
+                .product(name: "ModeCore", package: "swift-mode"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Sources/IntrospectionTour"
         ),
         .executableTarget(
             name: "ModeCollectionsTour",

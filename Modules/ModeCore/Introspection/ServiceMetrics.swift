@@ -90,19 +90,18 @@ extension ServiceRuntime {
         self.metrics?.restarts.increment()
     }
 
-    /// The clock reading a stop began at, when a backend wants its duration.
-    func beginStopMetric() -> Duration? {
-        self.metrics == nil ? nil : self.clock.now
+    /// What a stop needs to record itself: the metrics and the clock reading it began at; `nil` (and no clock
+    /// read) when no backend is bootstrapped.
+    func beginStopMetric() -> (metrics: ServiceMetrics, began: Duration)? {
+        guard let metrics = self.metrics else { return nil }
+        return (metrics, self.clock.now)
     }
 
-    /// Counts a completed stop and records how long it took since `began`.
-    func recordStopMetric(since began: Duration?) {
-        guard let metrics = self.metrics else { return }
-        metrics.stops.increment()
-        if let began {
-            let elapsed = self.clock.now - began
-            metrics.stopDuration.recordNanoseconds(elapsed.saturatingNanoseconds)
-        }
+    /// Counts a completed stop and records how long it took.
+    func recordStopMetric(since begin: (metrics: ServiceMetrics, began: Duration)?) {
+        guard let begin else { return }
+        begin.metrics.stops.increment()
+        begin.metrics.stopDuration.recordNanoseconds((self.clock.now - begin.began).saturatingNanoseconds)
     }
 
     /// The metric objects for the timer `name`, or `nil` when no backend is bootstrapped.

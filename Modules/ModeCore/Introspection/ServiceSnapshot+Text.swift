@@ -3,12 +3,12 @@ extension ServiceSnapshot {
     /// below this one, each line ending with a newline.
     ///
     /// A line reads `Label [state] restarts=N`, then only what applies: `crash="reason"`, the flags set now
-    /// with when they were set, the running tasks, and each timer's ticks, overlaps and lateness:
+    /// with when they were set, the running tasks, and each timer's interval, ticks, overlaps and lateness (mean/max):
     ///
     /// ```
     /// App [running] restarts=0 tasks=accept
     ///   Webserver [crashed] restarts=2 crash="connection refused" flags=BIND(since 2026-12-01T08:12:03.250113Z)
-    ///   UserCache [running] restarts=0 tasks=expire timers=expire(every=10.0s ticks=12 overlaps=0 mean=0.000012s max=0.000400s)
+    ///   UserCache [running] restarts=0 tasks=expire timers=expire(every=10s ticks=12 overlaps=0 late=12us/400us)
     /// ```
     public var text: String {
         var output = ""
@@ -34,13 +34,42 @@ extension ServiceSnapshot {
         if !self.timers.isEmpty {
             let timers = self.timers.map { timer in
                 let statistics = timer.statistics
-                return "\(timer.name)(every=\(timer.interval.secondsAsDouble)s ticks=\(statistics.iteration) "
-                    + "overlaps=\(statistics.overlaps) mean=\(statistics.meanLateness.secondsAsDouble)s "
-                    + "max=\(statistics.maxLateness.secondsAsDouble)s)"
+                return "\(timer.name)(every=\(Self.compact(timer.interval)) ticks=\(statistics.iteration) "
+                    + "overlaps=\(statistics.overlaps) late=\(Self.compact(statistics.meanLateness))/"
+                    + "\(Self.compact(statistics.maxLateness)))"
             }
             parts.append("timers=" + timers.joined(separator: ","))
         }
         return parts.joined(separator: " ")
+    }
+
+    /// `duration` in the largest unit that keeps it at least 1, with at most three significant digits:
+    /// `750ns`, `112us`, `12.3ms`, `1.5s`.
+    static func compact(_ duration: Duration) -> String {
+        let nanoseconds = duration.saturatingNanoseconds
+        let magnitude = nanoseconds.magnitude
+        let sign = nanoseconds < 0 ? "-" : ""
+        let (scale, unit): (UInt64, String) =
+            magnitude < 1_000 ? (1, "ns") : magnitude < 1_000_000 ? (1_000, "us")
+            : magnitude < 1_000_000_000 ? (1_000_000, "ms") : (1_000_000_000, "s")
+        let whole = magnitude / scale
+        let decimals = whole >= 100 ? 0 : whole >= 10 ? 1 : 2
+        var step: UInt64 = scale
+        for _ in 0..<decimals { step /= 10 }
+        let rounded = (magnitude + Swift.max(step, 1) / 2) / Swift.max(step, 1)  // in units of `step`
+        var digits = decimals
+        var value = rounded
+        while digits > 0, value % 10 == 0 {
+            value /= 10
+            digits -= 1
+        }
+        var divisor: UInt64 = 1
+        for _ in 0..<digits { divisor *= 10 }
+        let integer = value / divisor
+        let fraction = value % divisor
+        guard digits > 0 else { return "\(sign)\(integer)\(unit)" }
+        let fractionText = String(fraction)
+        return "\(sign)\(integer).\(String(repeating: "0", count: digits - fractionText.count))\(fractionText)\(unit)"
     }
 
     /// `text` quoted on one line: quotes and backslashes escaped, line breaks as `\n`.

@@ -14,7 +14,7 @@ import ModeConcurrencyHelpers
 /// print(snapshot.text)
 /// // App [running] restarts=0 tasks=accept
 /// //   Webserver [running] restarts=0 flags=FLUSH(since 2026-12-01T08:12:03.250113Z)
-/// //   UserCache [running] restarts=0 tasks=expire timers=expire(ticks=12 overlaps=0 mean=0.000012s max=0.000400s)
+/// //   UserCache [running] restarts=0 tasks=expire timers=expire(every=10s ticks=12 overlaps=0 late=12us/400us)
 /// let json = try JSONEncoder().encode(snapshot)
 /// ```
 public struct ServiceSnapshot: Codable, Hashable, Sendable {
