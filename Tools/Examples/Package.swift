@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ModeCore", package: "swift-mode"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             path: "Sources/IntrospectionTour"
         ),

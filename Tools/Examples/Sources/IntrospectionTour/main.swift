@@ -4,6 +4,7 @@
 // DOT there (`dot -Tpng` turns it into Docs/Introspection.png).
 import CoreMetrics
 import Foundation
+import MetricsTestKit
 import ModeCore
 
 actor Websockets: Service {
@@ -57,6 +58,27 @@ if CommandLine.arguments.count > 1 {
     try dot.write(toFile: CommandLine.arguments[1], atomically: true, encoding: .utf8)
 }
 
+var formatter = GraphFormatter()
+formatter.graphScheme.append(("rankdir", "LR"))  // left to right
+print(app.dot(formatter: formatter))
+
+// MARK: DependencyGraph
+
+var graph = DependencyGraph<String>()
+graph.addEdge("app", "web")     // app depends on web
+graph.addEdge("web", "cache")
+graph.addArc("cache")
+print(graph.valency(of: "app"))       // 2: the edges below app, along every path
+print(try graph.topologicalSort())    // ["cache", "web", "app"]: start order; reverse it to stop
+print(graph)
+
+graph.addEdge("cache", "web")
+do {
+    _ = try graph.topologicalSort()
+} catch let error as GraphError where error.code == .cycle {
+    print(error.cycle)  // ["web", "cache", "web"]
+}
+
 // MARK: the snapshot
 
 try await Task.sleep(for: .milliseconds(100))  // let the cache's timer tick a few times
@@ -88,7 +110,7 @@ actor Producer: Service {
 
 let database = Database()
 try await app.joinServices([database, Consumer(), Producer()])
-print(app.children)  // [<Websockets: running>, ..., <Database: running>, <Consumer: running>, <Producer: running>]
+print(app.children)  // [<Websockets: running>, <Webserver: running>, ...]
 
 // MARK: metrics
 
@@ -124,5 +146,19 @@ try await withMetricsFactory(PrintingMetrics()) {
     // mode_service_starts{service=UserCache} +1, mode_timer_ticks{service=UserCache,timer=expire} +1, ...
 }
 
+let metrics = TestMetrics()
+try await withMetricsFactory(metrics) {
+    let service = UserCache()
+    try await service.start()  // made inside the scope: this service reports to `metrics`
+    await service.stop()
+}
+print(metrics.counterTotal(label: ModeMetrics.serviceStops, dimensions: [("service", "UserCache")]))  // 1
+
 await app.stop()
 print(app.snapshot().text)
+
+// A program bootstraps its backend once, before it starts services.
+MetricsSystem.bootstrap(PrintingMetrics())  // in a program: swift-prometheus, swift-otel, StatsD, ...
+let metered = UserCache()
+try await metered.start()
+await metered.stop()
