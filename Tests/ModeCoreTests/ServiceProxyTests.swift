@@ -16,7 +16,7 @@ actor DatabaseProxy: ServiceProxy {
 struct ServiceProxyTests {
     @Test func theProxyRunsTheServicesLifecycleUnderItsOwnLabel() async throws {
         let events = EventLog()
-        let pool = TestService("Pool", events: events, tasks: ["serve": { _ in try await Task.sleep(for: .seconds(3600)) }])
+        let pool = TestService("Pool", events: events, tasks: ["serve": { service in await service.sleep(for: .seconds(3600)) }])
         let proxy = DatabaseProxy(pool)
         #expect(proxy.label == "DatabaseProxy")
         try await proxy.start()
