@@ -106,6 +106,18 @@ struct JoinServicesTests {
         await owner.stop()
     }
 
+    @Test func aStoppingOrCrashedOwnerRefusesToJoin() async throws {
+        let events = EventLog()
+        let owner = TestService("Owner", events: events)
+        try await owner.start()
+        owner.crash(Boom())
+        let a = TestService("A", events: events)
+        await #expect(throws: ServiceError.self) { try await owner.joinServices([a]) }
+        #expect(a.state == .initial)
+        #expect(owner.children.isEmpty)
+        await owner.stop()
+    }
+
     @Test func joiningNothingOrAnAncestorIsHandled() async throws {
         let events = EventLog()
         let owner = TestService("Owner", events: events)
