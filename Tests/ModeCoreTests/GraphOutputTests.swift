@@ -43,6 +43,12 @@ import Testing
         #expect(lines[4] == "    }")
     }
 
+    @Test func aNegativeIndentIsNoIndent() {
+        let graph: DependencyGraph<String> = ["A": []]
+        #expect(graph.dot(formatter: GraphFormatter(indent: -3)) == graph.dot())
+        #expect(graph.dot(formatter: GraphFormatter(indent: 0)).hasPrefix("digraph dependencies {\n        graph ["))
+    }
+
     @Test func labelsWithQuotesAreEscaped() {
         let graph: DependencyGraph<String> = ["say \"hi\"": ["back\\slash"]]
         let dot = graph.dot()

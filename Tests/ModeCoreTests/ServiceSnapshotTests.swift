@@ -213,6 +213,17 @@ struct ServiceSnapshotTests {
         #expect(WallClockTime(iso8601: "2026-12-01T08:12:03.Z") == nil)
     }
 
+    @Test func extremeTimesPrintWithoutTrapping() {
+        let latest = WallClockTime(secondsSinceEpoch: .max, nanoseconds: 999_999_999)
+        let earliest = WallClockTime(secondsSinceEpoch: .min)
+        #expect(latest.description.hasSuffix(".999999Z"))
+        #expect(earliest.description.hasSuffix(".000000Z"))
+        #expect(earliest < latest)
+        #expect(latest.iso8601(fractionDigits: 0).hasSuffix(":07Z"))  // Int64.max seconds end in ...:07
+        #expect(latest.iso8601(fractionDigits: 42).hasSuffix(".999999999Z"))  // clamped to nine digits
+        #expect(latest.iso8601(fractionDigits: -1) == latest.iso8601(fractionDigits: 0))
+    }
+
     @Test func nowIsRealTimeAndMovesForward() {
         let first = WallClockTime.now
         let second = WallClockTime.now
