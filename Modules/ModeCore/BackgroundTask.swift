@@ -112,6 +112,10 @@ extension BackgroundTask {
             invalid = error as? ServiceError
         }
         return Self(name: name, invalid: invalid) { runtime in
+            let monitor = monitor ?? TimerMonitor()
+            let registration = runtime.registerTimer(name, interval: interval, monitor: monitor)
+            defer { runtime.unregisterTimer(registration) }
+            var meter = runtime.timerMetrics(name).map { TimerTickMeter($0, monitor: monitor) }
             let ticks = ServiceTimerSequence(
                 runtime: runtime,
                 timer: try IntervalTimer(
@@ -120,7 +124,7 @@ extension BackgroundTask {
                     scheduling: scheduling,
                     jitter: jitter,
                     logger: runtime.serviceLogger,
-                    monitor: monitor ?? TimerMonitor(),
+                    monitor: monitor,
                     tolerance: tolerance,
                     clock: ServiceTimerClock(runtime: runtime, wakesOnStop: false)
                 )
@@ -129,6 +133,7 @@ extension BackgroundTask {
                 try await onError.run(name, runtime: runtime, body)
             }
             for await _ in ticks {
+                meter?.tick()
                 try await onError.run(name, runtime: runtime, body)
             }
         }

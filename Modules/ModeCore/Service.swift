@@ -42,7 +42,7 @@
 ///
 /// The lifecycle methods (`start()`, `stop()`, `restart()`, `crash(_:)`, ...) come from extensions and may be
 /// called from any task.
-public protocol Service: AnyObject, Sendable {
+public protocol Service: AnyObject, Sendable, CustomStringConvertible {
     /// The engine of this service: keep one in a stored property, `let runtime = ServiceRuntime()`.
     var runtime: ServiceRuntime { get }
 

@@ -93,6 +93,7 @@ public final class ServiceRuntime: Sendable {
         var nextID = 0
         weak var supervisor: (any ServiceSupervisor)?
         var diag: Diag?
+        var introspection = RuntimeIntrospection()
 
         var shouldStop: Bool { self.stopRequested || self.crashed }
 
@@ -462,6 +463,7 @@ public final class ServiceRuntime: Sendable {
         }
         self.reportTransitions()
         if !alreadyCrashed {
+            self.recordCrashMetric()
             if let supervisor {
                 self.markCrashed(error)
                 supervisor.serviceDidCrash(service, reason: error)
@@ -551,6 +553,7 @@ public final class ServiceRuntime: Sendable {
     }
 
     private func performStart(_ service: some Service) async throws {
+        self.recordStartMetric()
         do {
             if self.restartCount == 0 {
                 for dependency in await service.initDependencies() {
@@ -657,6 +660,7 @@ public final class ServiceRuntime: Sendable {
     }
 
     private func performStop(_ service: some Service) async {
+        let stopBegan = self.beginStopMetric()
         self.state.withLock { state in
             state.phase = .stopping
             state.stopRequested = true
@@ -668,6 +672,7 @@ public final class ServiceRuntime: Sendable {
         self.state.withLock { $0.phase = .stopped }
         self.reportTransitions()
         self.signal()
+        self.recordStopMetric(since: stopBegan)
         self.log(.debug, "-Stopped!")
     }
 
@@ -727,6 +732,7 @@ public final class ServiceRuntime: Sendable {
 
     /// Clears the flags for a new run and counts a restart, for this service and its whole subtree.
     func reset() {
+        self.recordRestartMetric()
         let children = self.state.withLock { state -> [any Service] in
             state.restartCount += 1
             state.phase = .initial

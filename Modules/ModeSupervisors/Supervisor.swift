@@ -365,12 +365,14 @@ public actor Supervisor: Service, ServiceSupervisor {
 
     private func giveUp(_ group: [any Service], failed: any Service, reason: any Error) async {
         await self.stop(group)
+        self.runtime.recordSupervisorMetric(escalated: false)
         self.emit(.gaveUp, failed: failed, services: group, reason: reason)
     }
 
     private func escalate(_ error: any Error, failed: any Service) async {
         let all = self.members.map(\.service)
         await self.stop(all)
+        self.runtime.recordSupervisorMetric(escalated: true)
         self.crash(error)
         self.emit(.escalated, failed: failed, services: all, reason: error)
     }

@@ -11,7 +11,7 @@ struct StopBeforeStartTests {
         let early = TestService("Early", events: events)
         let other = TestService("Other", events: events)
         let parent = TestService("Parent", events: events, dependencies: [early, other])
-        try await parent.addDependency(early)
+        try parent.addDependency(early)
         await early.stop()
         #expect(early.state == .stopped)
 
@@ -84,7 +84,7 @@ struct StopBeforeStartTests {
         let events = EventLog()
         let early = TestService("Early", events: events)
         let parent = TestService("Parent", events: events, dependencies: [early])
-        try await parent.addDependency(early)
+        try parent.addDependency(early)
         await early.stop()
         try await parent.start()
         #expect(parent.state != .failed)

@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "swift-mode", path: "../.."),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -71,6 +72,15 @@ let package = Package(
                 .product(name: "ModeTesting", package: "swift-mode"),
             ],
             path: "Sources/ModeTestingTour"
+        ),
+        .executableTarget(
+            name: "IntrospectionTour",
+            dependencies: [
+                .product(name: "ModeCore", package: "swift-mode"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            path: "Sources/IntrospectionTour"
         ),
         .executableTarget(
             name: "ModeCollectionsTour",
