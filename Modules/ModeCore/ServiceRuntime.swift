@@ -432,7 +432,13 @@ public final class ServiceRuntime: Sendable {
             throw ServiceError.dependencyCycle(self.label, self.label)
         }
         if childNode.parent === parentNode { return }
+        let previousParent = childNode.parent?.value.runtime
         try childNode.reattach(to: parentNode)
+        // A service has one parent: added to a second one, it moves (the beacon node moved above). Leaving it
+        // in the old parent's list too would let the lists form a cycle that the tree check cannot see.
+        if let previousParent, previousParent !== self {
+            previousParent.state.withLock { $0.children.removeAll { $0 === child } }
+        }
         self.state.withLock { state in
             if !state.children.contains(where: { $0 === child }) { state.children.append(child) }
         }
@@ -723,6 +729,14 @@ public final class ServiceRuntime: Sendable {
         let phase = self.state.withLock { $0.phase }
         if phase != .stopped, phase != .failed {
             await self.performStop(service)
+        } else {
+            // Already torn down, but a child may have been started on its own since: the reset below must not
+            // leave it running with its old tasks while a new start begins.
+            for child in self.children.reversed() {
+                await self.runStopStep("the stop of child \(child.runtime.labelPath)") {
+                    await child.runtime.stop(child)
+                }
+            }
         }
         self.reset()
         try await service.onRestart()
