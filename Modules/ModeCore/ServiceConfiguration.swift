@@ -42,13 +42,14 @@ public struct ServiceConfiguration: Sendable {
     public var taskCancellationGracePeriod: Duration
 
     /// How long `stop()` waits for any one step that runs code it does not control: the `onStop` and
-    /// `onShutdown` hooks, each cleanup, each child's stop, and a start of this service that has not finished.
+    /// `onShutdown` hooks, each cleanup, and a start of this service that has not finished.
     ///
-    /// Past it, `stop()` logs a warning that names the step (the hook, the cleanup, or the child's label path)
+    /// Past it, `stop()` logs a warning that names the step and the service's label path (`App/Webserver`)
     /// and how long it waited, cancels that step, stops waiting for it and goes on with the rest of the
-    /// teardown, so a hook that never returns cannot hang the program's shutdown. A child's stop has deadlines
-    /// of its own, so a child is given up on only when its own steps together take too long. `nil` turns the
-    /// deadline off (a hung hook then hangs `stop()`); the default is 30 seconds.
+    /// teardown, so a hook that never returns cannot hang the program's shutdown. A parent waits for each
+    /// child's stop, which is bounded the same way by the child's own setting. `nil` turns the deadline off
+    /// (a hung hook then hangs `stop()`); zero or less gives up on any step that suspends; the default is
+    /// 30 seconds.
     public var stopTimeout: Duration?
 
     /// The default ``stopTimeout``: 30 seconds.
@@ -66,8 +67,8 @@ public struct ServiceConfiguration: Sendable {
     ///   - waitForShutdown: Whether `stop()` waits for `setShutdown()`.
     ///   - shutdownTimeout: The longest that wait lasts.
     ///   - taskCancellationGracePeriod: How long cancelled tasks get to finish during `stop()`.
-    ///   - stopTimeout: How long `stop()` waits for any one hook, cleanup or child before it gives up on it;
-    ///     `nil` for no limit.
+    ///   - stopTimeout: How long `stop()` waits for any one hook, cleanup or unfinished start before it gives
+    ///     up on it; `nil` for no limit.
     public init<C: Clock<Duration>>(
         clock: C = ContinuousClock(),
         logger: Logger = ServiceConfiguration.defaultLogger,

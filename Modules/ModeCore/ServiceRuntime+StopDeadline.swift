@@ -45,7 +45,7 @@ extension ServiceRuntime {
             task.cancel()
             self.log(
                 .warning,
-                "Stop deadline: gave up on \(what()) after \(Swift.max(timeout, .zero)); going on with the rest of the stop"
+                "Stop deadline: gave up on \(what()) of \(self.labelPath) after \(Swift.max(timeout, .zero)); going on with the rest of the stop"
             )
         }
         return finished
@@ -87,7 +87,7 @@ extension ServiceRuntime {
         if !locked {
             self.log(
                 .warning,
-                "Stop deadline: a start or restart of this service did not finish within \(Swift.max(timeout, .zero)); stopping it anyway"
+                "Stop deadline: a start or restart of \(self.labelPath) did not finish within \(Swift.max(timeout, .zero)); stopping it anyway"
             )
         }
         return locked

@@ -690,10 +690,10 @@ public final class ServiceRuntime: Sendable {
                 do { try await service.onStop() } catch { self.log(.error, "Error in onStop: \(error)") }
             }
         }
+        // A child's stop is not wrapped in a step of its own: its hooks, cleanups and lock wait are each
+        // bounded by its own deadline, so it ends in finite time, and its warnings name its label path.
         for child in self.children.reversed() {
-            await self.runStopStep("the stop of child \(child.runtime.labelPath)") {
-                await child.runtime.stop(child)
-            }
+            await child.runtime.stop(child)
         }
         if runHooks, self.configuration.waitForShutdown {
             self.log(.debug, "Waiting for shutdown")
@@ -733,9 +733,7 @@ public final class ServiceRuntime: Sendable {
             // Already torn down, but a child may have been started on its own since: the reset below must not
             // leave it running with its old tasks while a new start begins.
             for child in self.children.reversed() {
-                await self.runStopStep("the stop of child \(child.runtime.labelPath)") {
-                    await child.runtime.stop(child)
-                }
+                await child.runtime.stop(child)
             }
         }
         self.reset()

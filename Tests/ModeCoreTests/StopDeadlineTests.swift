@@ -95,13 +95,12 @@ struct StopDeadlineTests {
         let events = EventLog()
         let hang = Gate()
         let entered = Gate()
-        // The child has no deadline of its own, so only the parent's wait for it can end.
         let stuck = TestService(
             "Stuck",
             events: events,
             clock: clock,
             logger: logger,
-            configuration: { $0.stopTimeout = nil },
+            configuration: { $0.stopTimeout = .seconds(5) },
             hooks: ["onStop": self.hanging(entered, hang)]
         )
         let sibling = TestService("Sibling", events: events, clock: clock, logger: logger)
@@ -110,7 +109,6 @@ struct StopDeadlineTests {
             events: events,
             clock: clock,
             logger: logger,
-            configuration: { $0.stopTimeout = .seconds(5) },
             dependencies: [sibling, stuck]
         )
         try await parent.start()
@@ -121,9 +119,11 @@ struct StopDeadlineTests {
         await stopping.value
 
         #expect(parent.state == .stopped)
+        #expect(stuck.state == .stopped)
         #expect(sibling.state == .stopped)
+        #expect(events.filter("Stuck.onShutdown").count == 1)
         #expect(events.filter("Parent.onShutdown").count == 1)
-        #expect(self.warnings(logs).contains { $0.contains("Parent/Stuck") })
+        #expect(self.warnings(logs).contains { $0.contains("onStop of Parent/Stuck") })
         hang.open()
     }
 
