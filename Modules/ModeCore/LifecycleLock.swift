@@ -40,13 +40,14 @@ final class LifecycleLock: Sendable {
 
     /// Waits for the lock; not cancellable, because every holder releases it in bounded steps.
     func lock() async {
-        _ = await self.lock(giveUp: nil)
+        _ = await self.lock(whenHeld: { _ in })
     }
 
-    /// Waits for the lock until `giveUp` is called with the returned waiter's id; returns whether it got it.
+    /// Waits for the lock, or until the wait is given up on; returns whether it got the lock.
     ///
-    /// - Parameter giveUp: Receives a function that ends the wait unsatisfied; call it from a timer.
-    func lock(giveUp: ((@escaping @Sendable () -> Void) -> Void)?) async -> Bool {
+    /// - Parameter whenHeld: Called at once, before waiting, only when the lock is held by someone else; it
+    ///   receives a function that ends the wait unsatisfied (call it from a timer).
+    func lock(whenHeld: (_ giveUp: @escaping @Sendable () -> Void) -> Void) async -> Bool {
         let me = Self.currentTaskID()
         let id: Int? = self.state.withLock { state in
             guard state.holder != nil else {
@@ -58,7 +59,7 @@ final class LifecycleLock: Sendable {
             return state.nextID
         }
         guard let id else { return true }
-        giveUp?({ self.expire(id) })
+        whenHeld({ self.expire(id) })
         return await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
             let immediate: Bool? = self.state.withLock { state in
                 if state.pending.removeValue(forKey: id) == true { return false }

@@ -96,11 +96,11 @@ extension Service {
     /// Does nothing.
     public func onStarted() async throws {}
 
-    /// Does nothing.
-    public func onStop() async throws {}
+    /// Does nothing (and tells the runtime so, which then skips it: it needs no stop deadline).
+    public func onStop() async throws { DefaultHooks.note(type(of: self), .onStop) }
 
-    /// Does nothing.
-    public func onShutdown() async throws {}
+    /// Does nothing (and tells the runtime so, which then skips it: it needs no stop deadline).
+    public func onShutdown() async throws { DefaultHooks.note(type(of: self), .onShutdown) }
 
     /// Does nothing.
     public func onRestart() async throws {}

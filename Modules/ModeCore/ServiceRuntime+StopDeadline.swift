@@ -51,14 +51,22 @@ extension ServiceRuntime {
         return finished
     }
 
-    /// Starts `operation` in a new task that runs on the calling thread until its first suspension.
+    /// Starts `operation` in a new task that runs on the calling thread, isolated to the caller's actor (if
+    /// any), until its first suspension; a step that does not suspend is then done when this returns.
     private static func startImmediately(
+        isolation: isolated (any Actor)? = #isolation,
         _ operation: @escaping @Sendable () async -> Void
     ) -> Task<Void, Never> {
         if #available(macOS 26.0, iOS 26.0, watchOS 26.0, tvOS 26.0, visionOS 26.0, *) {
-            return Task.immediate { await operation() }
+            return Task.immediate {
+                _ = isolation  // capturing the isolated parameter keeps the task on the caller's actor
+                await operation()
+            }
         }
-        return Task { await operation() }
+        return Task {
+            _ = isolation
+            await operation()
+        }
     }
 
     /// Takes the lifecycle lock for a stop, waiting at most the stop deadline for a start or restart that
@@ -72,18 +80,18 @@ extension ServiceRuntime {
             return true
         }
         let clock = self.clock
-        let timer = Locked<Task<Void, Never>?>(nil)
+        let label = self.label
+        var timer: Task<Void, Never>?
         let locked = await self.lifecycle.lock { giveUp in
-            timer.withLock { slot in
-                slot = Self.$isDeadlineTimer.withValue(true) {
-                    Task(name: "\(self.label).stop-deadline") {
-                        guard (try? await clock.sleep(for: Swift.max(timeout, .zero))) != nil else { return }
-                        giveUp()
-                    }
+            // Only when the lock is held: a free lock costs no timer.
+            timer = Self.$isDeadlineTimer.withValue(true) {
+                Task(name: "\(label).stop-deadline") {
+                    guard (try? await clock.sleep(for: Swift.max(timeout, .zero))) != nil else { return }
+                    giveUp()
                 }
             }
         }
-        timer.withLock { $0 }?.cancel()
+        timer?.cancel()
         if !locked {
             self.log(
                 .warning,
@@ -91,6 +99,32 @@ extension ServiceRuntime {
             )
         }
         return locked
+    }
+}
+
+/// Which service types keep the default (empty) `onStop` or `onShutdown`, learnt when the default runs.
+///
+/// A stop runs a hook in a step with a deadline only when the hook may be the service's own code; once a
+/// type's default hook has run, later stops of that type skip it. This keeps a tree stop as cheap as it was
+/// before stops had deadlines (a service with no hooks of its own pays one lookup per hook).
+enum DefaultHooks {
+    enum Hook: UInt8 {
+        case onStop = 1
+        case onShutdown = 2
+    }
+
+    private static let known = Locked<[ObjectIdentifier: UInt8]>([:])
+
+    /// Records that `type` uses the default `hook`.
+    static func note(_ type: any Service.Type, _ hook: Hook) {
+        let id = ObjectIdentifier(type)
+        self.known.withLock { $0[id, default: 0] |= hook.rawValue }
+    }
+
+    /// Whether `type` is known to use the default `hook`.
+    static func isDefault(_ type: any Service.Type, _ hook: Hook) -> Bool {
+        let id = ObjectIdentifier(type)
+        return self.known.withLock { ($0[id] ?? 0) & hook.rawValue != 0 }
     }
 }
 

@@ -685,7 +685,7 @@ public final class ServiceRuntime: Sendable {
     /// Stops children in reverse order, waits for the shutdown flag, ends tasks and runs cleanups; with
     /// `runHooks`, `onStop` comes first and `onShutdown` last.
     private func teardown(_ service: some Service, error: (any Error)?, runHooks: Bool) async {
-        if runHooks {
+        if runHooks, !DefaultHooks.isDefault(type(of: service), .onStop) {
             await self.runStopStep("onStop") {
                 do { try await service.onStop() } catch { self.log(.error, "Error in onStop: \(error)") }
             }
@@ -709,7 +709,7 @@ public final class ServiceRuntime: Sendable {
         }
         await self.stopTasks()
         await self.runCleanups(error: error)
-        if runHooks {
+        if runHooks, !DefaultHooks.isDefault(type(of: service), .onShutdown) {
             await self.runStopStep("onShutdown") {
                 do { try await service.onShutdown() } catch { self.log(.error, "Error in onShutdown: \(error)") }
             }
