@@ -103,16 +103,7 @@ public final class ServiceRuntime: Sendable {
         }
 
         /// The lifecycle phase as a public state, without the crash flag.
-        var lifecycleState: ServiceState {
-            switch self.phase {
-            case .initial: .initial
-            case .starting: .starting
-            case .running: .running
-            case .failed: .failed
-            case .stopping: .stopping
-            case .stopped: .stopped
-            }
-        }
+        var lifecycleState: ServiceState { self.phase.state }
 
         var serviceState: ServiceState { self.crashed ? .crashed : self.lifecycleState }
 
