@@ -5,24 +5,63 @@ import ModeTestSupport
 import ModeTesting
 import Testing
 
-/// `stop()` has a deadline per step: a hook, cleanup, child or start that never finishes cannot hang it.
+/// `stop()` has a deadline per step: a hook, cleanup or start that never finishes cannot hang it.
 @Suite(.timeLimit(.minutes(1)))
 struct StopDeadlineTests {
-    /// Waits until a stop-deadline timer of `timeout` sleeps on `clock` (they are not counted as sleepers).
-    private func untilATimerSleeps(on clock: ManualClock, for timeout: Duration = .seconds(30)) async {
-        await clock.waitForSleeper(until: clock.now.advanced(by: timeout))
-    }
+    /// One test's world: a manual clock, a logger whose warnings it reads, an event log, and a gate that a
+    /// hanging hook waits on (opened at the end, so nothing is left behind).
+    struct World {
+        let clock = ManualClock()
+        let logger: Logger
+        let logs: InMemoryLogHandler
+        let events = EventLog()
+        let hang = Gate()
+        let entered = Gate()
 
-    /// A hook body that opens `entered` and then waits on `hang`, which only the test opens.
-    private func hanging(_ entered: Gate, _ hang: Gate) -> TestService.Hook {
-        { _ in
-            entered.open()
-            await hang.wait()
+        init() {
+            (self.logger, self.logs) = makeMemoryLogger()
         }
-    }
 
-    private func warnings(_ handler: InMemoryLogHandler) -> [String] {
-        handler.entries.filter { $0.level == .warning }.map(\.message.description)
+        /// A hook that opens `entered` and then waits on `hang`.
+        var hanging: TestService.Hook {
+            { [entered, hang] _ in
+                entered.open()
+                await hang.wait()
+            }
+        }
+
+        /// A service on this world's clock and logger.
+        func service(
+            _ name: String,
+            stopTimeout: Duration?? = .none,
+            dependencies: [any Service] = [],
+            hooks: [String: TestService.Hook] = [:],
+            tasks: [String: TestService.Hook] = [:]
+        ) -> TestService {
+            TestService(
+                name,
+                events: self.events,
+                clock: self.clock,
+                logger: self.logger,
+                configuration: { configuration in
+                    if case .some(let timeout) = stopTimeout { configuration.stopTimeout = timeout }
+                },
+                dependencies: dependencies,
+                hooks: hooks,
+                tasks: tasks
+            )
+        }
+
+        /// Waits until the hanging step is entered and its deadline timer of `timeout` sleeps (such timers
+        /// are not counted as sleepers, so the test waits for that one deadline).
+        func untilTheStepWaits(for timeout: Duration = .seconds(30)) async {
+            await self.entered.wait()
+            await self.clock.waitForSleeper(until: self.clock.now.advanced(by: timeout))
+        }
+
+        var warnings: [String] { self.logs.entries.filter { $0.level == .warning }.map(\.message.description) }
+
+        func count(_ event: String) -> Int { self.events.all.filter { $0 == event }.count }
     }
 
     @Test func theDefaultDeadlineIsThirtySecondsAndReadable() {
@@ -32,249 +71,148 @@ struct StopDeadlineTests {
     }
 
     @Test func aHungOnStopIsGivenUpOnAndTheRestOfTheStopRuns() async throws {
-        let clock = ManualClock()
-        let (logger, logs) = makeMemoryLogger()
-        let events = EventLog()
-        let hang = Gate()
-        let entered = Gate()
-        let service = TestService(
+        let world = World()
+        let service = world.service(
             "A",
-            events: events,
-            clock: clock,
-            logger: logger,
-            hooks: ["onStop": self.hanging(entered, hang)],
+            hooks: ["onStop": world.hanging],
             tasks: ["work": { service in await service.waitUntilStopped() }]
         )
         try await service.start()
         let stopping = Task { await service.stop() }
-        await entered.wait()
-        await self.untilATimerSleeps(on: clock)
-        #expect(events.filter("A.onShutdown").isEmpty)
+        await world.untilTheStepWaits()
+        #expect(world.count("A.onShutdown") == 0)
 
-        clock.advance(by: .seconds(30))
+        world.clock.advance(by: .seconds(30))
         await stopping.value
 
         #expect(service.state == .stopped)
-        #expect(events.filter("A.onShutdown").count == 1)
+        #expect(world.count("A.onShutdown") == 1)
         #expect(service.runningTaskNames.isEmpty)
-        let warning = try #require(self.warnings(logs).first)
-        #expect(warning.contains("onStop"))
+        let warning = try #require(world.warnings.first)
+        #expect(warning.contains("onStop of A"))
         #expect(warning.contains("30"))
-        hang.open()
+        world.hang.open()
     }
 
     @Test func aHungOnShutdownIsNamed() async throws {
-        let clock = ManualClock()
-        let (logger, logs) = makeMemoryLogger()
-        let hang = Gate()
-        let entered = Gate()
-        let service = TestService(
-            "A",
-            events: EventLog(),
-            clock: clock,
-            logger: logger,
-            configuration: { $0.stopTimeout = .seconds(2) },
-            hooks: ["onShutdown": self.hanging(entered, hang)]
-        )
+        let world = World()
+        let service = world.service("A", stopTimeout: .seconds(2), hooks: ["onShutdown": world.hanging])
         try await service.start()
         let stopping = Task { await service.stop() }
-        await entered.wait()
-        await self.untilATimerSleeps(on: clock, for: .seconds(2))
-        clock.advance(by: .seconds(1))
+        await world.untilTheStepWaits(for: .seconds(2))
+        world.clock.advance(by: .seconds(1))
         #expect(service.state == .stopping)
-        clock.advance(by: .seconds(1))
+        world.clock.advance(by: .seconds(1))
         await stopping.value
         #expect(service.state == .stopped)
-        #expect(self.warnings(logs).contains { $0.contains("onShutdown") && $0.contains("2") })
-        hang.open()
+        #expect(world.warnings.contains { $0.contains("onShutdown") && $0.contains("2") })
+        world.hang.open()
     }
 
     @Test func aHungChildIsNamedByItsPathAndItsSiblingsStillStop() async throws {
-        let clock = ManualClock()
-        let (logger, logs) = makeMemoryLogger()
-        let events = EventLog()
-        let hang = Gate()
-        let entered = Gate()
-        let stuck = TestService(
-            "Stuck",
-            events: events,
-            clock: clock,
-            logger: logger,
-            configuration: { $0.stopTimeout = .seconds(5) },
-            hooks: ["onStop": self.hanging(entered, hang)]
-        )
-        let sibling = TestService("Sibling", events: events, clock: clock, logger: logger)
-        let parent = TestService(
-            "Parent",
-            events: events,
-            clock: clock,
-            logger: logger,
-            dependencies: [sibling, stuck]
-        )
+        let world = World()
+        let stuck = world.service("Stuck", stopTimeout: .seconds(5), hooks: ["onStop": world.hanging])
+        let sibling = world.service("Sibling")
+        let parent = world.service("Parent", dependencies: [sibling, stuck])
         try await parent.start()
         let stopping = Task { await parent.stop() }
-        await entered.wait()
-        await self.untilATimerSleeps(on: clock, for: .seconds(5))
-        clock.advance(by: .seconds(5))
+        await world.untilTheStepWaits(for: .seconds(5))
+        world.clock.advance(by: .seconds(5))
         await stopping.value
 
-        #expect(parent.state == .stopped)
-        #expect(stuck.state == .stopped)
-        #expect(sibling.state == .stopped)
-        #expect(events.filter("Stuck.onShutdown").count == 1)
-        #expect(events.filter("Parent.onShutdown").count == 1)
-        #expect(self.warnings(logs).contains { $0.contains("onStop of Parent/Stuck") })
-        hang.open()
+        #expect([parent, stuck, sibling].allSatisfy { $0.state == .stopped })
+        #expect(world.count("Stuck.onShutdown") == 1)
+        #expect(world.count("Parent.onShutdown") == 1)
+        #expect(world.warnings.contains { $0.contains("onStop of Parent/Stuck") })
+        world.hang.open()
     }
 
     @Test func aHungCleanupIsNamed() async throws {
-        let clock = ManualClock()
-        let (logger, logs) = makeMemoryLogger()
-        let hang = Gate()
-        let entered = Gate()
-        let service = TestService("A", events: EventLog(), clock: clock, logger: logger)
+        let world = World()
+        let service = world.service("A")
         try await service.start()
-        try service.addCleanup("close-socket") {
-            entered.open()
-            await hang.wait()
-        }
+        try service.addCleanup("close-socket") { [hanging = world.hanging] in try await hanging(service) }
         let stopping = Task { await service.stop() }
-        await entered.wait()
-        await self.untilATimerSleeps(on: clock)
-        clock.advance(by: .seconds(30))
+        await world.untilTheStepWaits()
+        world.clock.advance(by: .seconds(30))
         await stopping.value
-        #expect(self.warnings(logs).contains { $0.contains("cleanup close-socket") })
-        hang.open()
+        #expect(world.warnings.contains { $0.contains("cleanup close-socket") })
+        world.hang.open()
     }
 
     @Test func aStartThatNeverFinishesDoesNotHangStop() async throws {
-        let clock = ManualClock()
-        let (logger, logs) = makeMemoryLogger()
-        let events = EventLog()
-        let hang = Gate()
-        let entered = Gate()
-        let service = TestService(
-            "A",
-            events: events,
-            clock: clock,
-            logger: logger,
-            hooks: [
-                "onStart": { _ in
-                    entered.open()
-                    await hang.wait()
-                }
-            ]
-        )
+        let world = World()
+        let service = world.service("A", hooks: ["onStart": world.hanging])
         let starting = Task { try await service.start() }
-        await entered.wait()
+        await world.entered.wait()
         let stopping = Task { await service.stop() }
-        await entered.wait()
-        await self.untilATimerSleeps(on: clock)
-        clock.advance(by: .seconds(30))
+        await world.untilTheStepWaits()
+        world.clock.advance(by: .seconds(30))
         await stopping.value
         #expect(service.state == .stopped)
-        #expect(events.filter("A.onShutdown").count == 1)
-        #expect(self.warnings(logs).contains { $0.contains("start") })
+        #expect(world.count("A.onShutdown") == 1)
+        #expect(world.warnings.contains { $0.contains("start") })
 
         // The start goes on once its hook returns, sees the stop and ends without running the stop again.
-        hang.open()
+        world.hang.open()
         try await starting.value
         #expect(service.state == .stopped)
-        #expect(events.filter("A.onShutdown").count == 1)
+        #expect(world.count("A.onShutdown") == 1)
     }
 
     @Test func withoutADeadlineTheStopWaitsForTheHook() async throws {
-        let clock = ManualClock()
-        let events = EventLog()
-        let hang = Gate()
-        let entered = Gate()
-        let service = TestService(
-            "A",
-            events: events,
-            clock: clock,
-            configuration: { $0.stopTimeout = nil },
-            hooks: [
-                "onStop": { _ in
-                    entered.open()
-                    await hang.wait()
-                }
-            ]
-        )
+        let world = World()
+        let service = world.service("A", stopTimeout: .some(nil), hooks: ["onStop": world.hanging])
         try await service.start()
         let stopping = Task { await service.stop() }
-        await entered.wait()
-        clock.advance(by: .seconds(3600))
+        await world.entered.wait()
+        world.clock.advance(by: .seconds(3600))
         #expect(service.state == .stopping)
-        hang.open()
+        world.hang.open()
         await stopping.value
         #expect(service.state == .stopped)
     }
 
     @Test(arguments: [Duration.zero, .seconds(-5)])
     func aDeadlineOfZeroOrLessGivesUpOnASuspendedHookAtOnce(timeout: Duration) async throws {
-        let clock = ManualClock()
-        let events = EventLog()
-        let hang = Gate()
-        let entered = Gate()
-        let service = TestService(
-            "A",
-            events: events,
-            clock: clock,
-            configuration: { $0.stopTimeout = timeout },
-            hooks: ["onStop": self.hanging(entered, hang)]
-        )
+        let world = World()
+        let service = world.service("A", stopTimeout: timeout, hooks: ["onStop": world.hanging])
         try await service.start()
         await service.stop()
         #expect(service.state == .stopped)
-        #expect(events.filter("A.onShutdown").count == 1)
-        hang.open()
+        #expect(world.count("A.onShutdown") == 1)
+        world.hang.open()
     }
 
     @Test func aHugeDeadlineWaitsAsLongAsItTakes() async throws {
-        let clock = ManualClock()
-        let hang = Gate()
-        let entered = Gate()
-        let service = TestService(
-            "A",
-            events: EventLog(),
-            clock: clock,
-            configuration: { $0.stopTimeout = .seconds(Int64.max) },
-            hooks: ["onStop": self.hanging(entered, hang)]
-        )
+        let world = World()
+        let service = world.service("A", stopTimeout: .seconds(Int64.max), hooks: ["onStop": world.hanging])
         try await service.start()
         let stopping = Task { await service.stop() }
         // Huge sleeps go to the clock in steps of about 95 years, so none can overflow it.
-        await entered.wait()
-        await self.untilATimerSleeps(on: clock, for: .seconds(3_000_000_000))
-        clock.advance(by: .seconds(1_000_000_000))
+        await world.untilTheStepWaits(for: .seconds(3_000_000_000))
+        world.clock.advance(by: .seconds(1_000_000_000))
         #expect(service.state == .stopping)
-        hang.open()
+        world.hang.open()
         await stopping.value
         #expect(service.state == .stopped)
     }
 
     @Test func stoppingFromInsideOnStopDoesNotWaitForItself() async throws {
-        let clock = ManualClock()
-        let events = EventLog()
-        let service = TestService(
-            "A",
-            events: events,
-            clock: clock,
-            hooks: ["onStop": { service in await service.stop() }]
-        )
+        let world = World()
+        let service = world.service("A", hooks: ["onStop": { service in await service.stop() }])
         try await service.start()
         await service.stop()
         #expect(service.state == .stopped)
-        #expect(clock.now.offset == .zero)
+        #expect(world.clock.now.offset == .zero)
     }
 
     @Test func aFastStopLeavesNoTimerBehind() async throws {
-        let clock = ManualClock()
-        let child = TestService("Child", events: EventLog(), clock: clock)
-        let parent = TestService("Parent", events: EventLog(), clock: clock, dependencies: [child])
+        let world = World()
+        let parent = world.service("Parent", dependencies: [world.service("Child")])
         try await parent.start()
         await parent.stop()
-        await clock.runUntilIdle()
-        #expect(clock.deadlines.isEmpty)
+        await world.clock.runUntilIdle()
+        #expect(world.clock.deadlines.isEmpty)
     }
 }
