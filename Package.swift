@@ -151,6 +151,7 @@ let package = Package(
                 "ModeWorker",
                 "ModeCore",
                 "ModeSupervisors",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tests/ModeWorkerFixture"

@@ -157,7 +157,7 @@ public actor Worker: Service {
             return true
         }
         guard ready else { return }
-        self.logger.debug("Ready: \(self.services.count) service(s) started")
+        self.logger.info("Ready: \(self.services.count) service(s) started")
         self.notifier.notify("READY=1", "STATUS=Running \(self.services.count) service(s)")
     }
 
