@@ -161,6 +161,8 @@ let package = Package(
             dependencies: [
                 "ModeWorker",
                 "ModeWorkerFixture",
+                "ModeTestSupport",
+                "ModeSupervisors",
                 "ModeCore",
                 "ModeLogging",
                 "ModeTesting",
