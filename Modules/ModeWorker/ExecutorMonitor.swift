@@ -46,6 +46,7 @@ public final class ExecutorMonitor: Sendable {
         var healthy = true
         var blockedCount = 0
         var worstLateness = Duration.zero
+        var beats = 0
     }
 
     /// How late the heartbeat may be before the executor counts as blocked.
@@ -93,6 +94,9 @@ public final class ExecutorMonitor: Sendable {
     /// How many times the executor was found blocked.
     public var blockedCount: Int { self.state.withLock { $0.blockedCount } }
 
+    /// How many heartbeats have run since the monitor was created.
+    public var beats: Int { self.state.withLock { $0.beats } }
+
     /// The worst lateness seen while blocked.
     public var worstLateness: Duration { self.state.withLock { $0.worstLateness } }
 
@@ -126,7 +130,10 @@ public final class ExecutorMonitor: Sendable {
             } catch {
                 break
             }
-            self.state.withLock { $0.lastBeat = .now }
+            self.state.withLock { state in
+                state.lastBeat = .now
+                state.beats += 1
+            }
         }
         stop.signal()
         ended.wait()  // at most one look of the watcher

@@ -38,7 +38,7 @@ func logLines(_ handler: InMemoryLogHandler) -> [String] {
 }
 
 /// A unix datagram socket a test binds, to receive what a notifier sends (`NOTIFY_SOCKET`).
-final class DatagramReceiver {
+final class DatagramReceiver: Sendable {
     let path: String
     private let descriptor: Int32
 
@@ -94,4 +94,12 @@ struct POSIXFailure: Error {
 /// A name no other test run uses.
 func uniqueName(_ prefix: String) -> String {
     "\(prefix)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+}
+
+/// Runs blocking test code (a `recv`, a poll) on a thread of its own, never on the cooperative pool, whose
+/// few threads the code under test needs.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    let thread = ServiceThread(name: "test-blocking")
+    defer { thread.shutdown() }
+    return try await thread.run(body)
 }
