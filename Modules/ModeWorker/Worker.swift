@@ -273,6 +273,7 @@ public actor Worker: Service {
         self.notifier.notify("STATUS=Starting \(self.services.count) service(s)")
         let startTask = Task(name: "Worker.start") { await self.runStart(sink) }
         var stopTask: Task<Void, Never>?
+        var firstSignalAt: ContinuousClock.Instant?
         var startFailed = false
         loop: for await event in events {
             switch event {
@@ -306,8 +307,11 @@ public actor Worker: Service {
                 switch signal {
                 case .sigint, .sigterm:
                     if stopTask == nil {
+                        firstSignalAt = .now
                         self.logger.info("Stopping on signal received: \(signal)")
                         stopTask = self.beginStop("\(signal)", sink: sink, group: &group)
+                    } else if let first = firstSignalAt, first.duration(to: .now) < self.options.duplicateSignalWindow {
+                        self.logger.debug("Ignoring \(signal): a duplicate delivery of the stop signal")
                     } else {
                         return self.forcedExit("a second \(signal) arrived while stopping")
                     }

@@ -54,6 +54,11 @@ public struct WorkerOptions: Sendable {
     /// Worker runs inside a program that handles signals itself, or in tests.
     public var handlesSignals: Bool
 
+    /// How soon after the first SIGINT/SIGTERM a second one is taken for a duplicate delivery and ignored
+    /// rather than forcing the exit; 100 milliseconds by default, real time. `timeout(1)` and process-group
+    /// kills deliver one signal twice within microseconds; a person pressing Ctrl-C twice is far slower.
+    public var duplicateSignalWindow: Duration
+
     /// How late the cooperative executor may run the Worker's heartbeat before the Worker warns that it is
     /// blocked; 2 seconds by default. Must be positive.
     public var blockingThreshold: Duration
@@ -81,6 +86,7 @@ public struct WorkerOptions: Sendable {
     ///   - quiet: Leave out the banner.
     ///   - setsUpLogging: Set up swift-log with ModeLogging's handler unless the program already did.
     ///   - handlesSignals: Trap SIGINT, SIGTERM, SIGUSR1 and SIGHUP.
+    ///   - duplicateSignalWindow: How soon a second SIGINT/SIGTERM counts as a duplicate delivery.
     ///   - blockingThreshold: How late the heartbeat may be before the Worker warns.
     ///   - logger: The logger of the Worker's own lines.
     ///   - environment: The environment to read systemd's variables from.
@@ -94,6 +100,7 @@ public struct WorkerOptions: Sendable {
         quiet: Bool = false,
         setsUpLogging: Bool = true,
         handlesSignals: Bool = true,
+        duplicateSignalWindow: Duration = .milliseconds(100),
         blockingThreshold: Duration = .seconds(2),
         logger: Logger? = nil,
         environment: [String: String]? = nil,
@@ -107,6 +114,7 @@ public struct WorkerOptions: Sendable {
         self.quiet = quiet
         self.setsUpLogging = setsUpLogging
         self.handlesSignals = handlesSignals
+        self.duplicateSignalWindow = duplicateSignalWindow
         self.blockingThreshold = blockingThreshold
         self.logger = logger
         self.environment = environment
@@ -117,12 +125,16 @@ public struct WorkerOptions: Sendable {
     /// it throws.
     ///
     /// - Throws: ``WorkerError`` with code ``WorkerError/Code-swift.struct/invalidArgument`` for a negative
-    ///   stop deadline, a blocking threshold that is not positive, or an empty log file name.
+    ///   stop deadline or duplicate-signal window, a blocking threshold that is not positive, or an empty log
+    ///   file name.
     public func validate() throws(WorkerError) {
         if let stopDeadline, stopDeadline < .zero {
             throw .invalidArgument(
                 "stopDeadline cannot be negative (got \(stopDeadline)); pass nil for no deadline, or zero to give up at once"
             )
+        }
+        if self.duplicateSignalWindow < .zero {
+            throw .invalidArgument("duplicateSignalWindow cannot be negative (got \(self.duplicateSignalWindow)); zero turns it off")
         }
         try ExecutorMonitor.validate(threshold: self.blockingThreshold)
         if let logFile, logFile.isEmpty {

@@ -6,6 +6,10 @@ import ModeCore
 import ModeSupervisors
 import ModeWorker
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct FixtureError: Error, CustomStringConvertible {
     var description: String
 }
@@ -39,7 +43,7 @@ actor Leaf: Service {
 
 /// The root service: a heartbeat task, or a task that crashes, or a finite piece of work.
 actor App: Service {
-    enum Work { case heartbeat, crash, finite }
+    enum Work { case heartbeat, crash, finite, block }
     let runtime = ServiceRuntime()
     let children: [any Service]
     let work: Work
@@ -61,6 +65,18 @@ actor App: Service {
             [.task("heartbeat") { while !self.shouldStop, !Task.isCancelled { await self.sleep(for: .milliseconds(50)) } }]
         case .crash:
             [.task("explode") { throw FixtureError(description: "boom in a background task") }]
+        case .block:
+            [
+                .task("block") {
+                    await self.sleep(for: .milliseconds(100))
+                    // Block every thread of the cooperative pool (one per core) at once, on purpose.
+                    let threads = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+                    await withTaskGroup(of: Void.self) { group in
+                        for _ in 0..<max(threads, 1) { group.addTask { usleep(400_000) } }
+                    }
+                    await self.waitUntilStopped()
+                }
+            ]
         case .finite:
             [.task("batch") { for _ in 0..<3 { await self.sleep(for: .milliseconds(5)) } }]
         }
@@ -79,8 +95,14 @@ actor Crasher: Service {
 struct Fixture: ParsableCommand {
     @OptionGroup var worker: WorkerArguments
 
-    @Option(help: "clean, crash, failstart, supervisor, hang or batch.")
+    @Option(help: "clean, crash, failstart, supervisor, hang, block or batch.")
     var scenario = "clean"
+
+    @Option(help: "The blocking threshold of the executor monitor in milliseconds.")
+    var blockingThresholdMs: Int64 = 2_000
+
+    @Option(help: "How soon a second stop signal counts as a duplicate, in milliseconds.")
+    var duplicateSignalWindowMs: Int64 = 100
 
     @Option(help: "The whole-process stop deadline in milliseconds.")
     var stopDeadlineMs: Int64 = 5_000
@@ -89,6 +111,8 @@ struct Fixture: ParsableCommand {
         var base = WorkerOptions()
         base.stopDeadline = .milliseconds(self.stopDeadlineMs)
         base.daemon = self.scenario != "batch"
+        base.blockingThreshold = .milliseconds(self.blockingThresholdMs)
+        base.duplicateSignalWindow = .milliseconds(self.duplicateSignalWindowMs)
         let options = try self.worker.options(base)
         let scenario = self.scenario
         var hooks = WorkerHooks()
@@ -109,6 +133,8 @@ struct Fixture: ParsableCommand {
                 ]
             case "hang":
                 [App([Leaf("Alpha"), Leaf("Beta", hangOnStop: true)], work: .heartbeat)]
+            case "block":
+                [App([Leaf("Alpha")], work: .block)]
             case "batch":
                 [App([Leaf("Alpha"), Leaf("Beta")], work: .finite)]
             default:

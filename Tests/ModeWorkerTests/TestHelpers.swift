@@ -23,6 +23,7 @@ func testOptions(
         quiet: true,
         setsUpLogging: false,
         handlesSignals: false,
+        duplicateSignalWindow: .zero,
         logger: logger,
         environment: environment,
         clock: clock
