@@ -167,7 +167,9 @@ public actor Worker: Service {
     /// stop past its deadline).
     public nonisolated var health: WorkerHealth {
         let (ready, overdue) = self.shared.withLock { ($0.ready && !$0.stopBegun, $0.stopOverdue) }
-        return WorkerHealth(isReady: ready, isLive: self.executorMonitor.isHealthy && !overdue)
+        // `shouldStop` turns true the instant a stop is requested or a crash reaches the root, before the
+        // Worker's loop has even seen it.
+        return WorkerHealth(isReady: ready && !self.runtime.shouldStop, isLive: self.executorMonitor.isHealthy && !overdue)
     }
 
     /// Acts on `signal` as if the process had received it: SIGINT and SIGTERM stop (a second one forces the

@@ -78,3 +78,5 @@ public struct WorkerArguments: ParsableArguments {
         return options
     }
 }
+
+extension WorkerArguments: Sendable {}

@@ -53,11 +53,12 @@ struct SystemdTests {
         // READY=1 only once every service has started.
         #expect(a.state == .running && b.state == .running)
         #expect(worker.health.isReady)
-        worker.receive(.sigterm)
-        #expect(await code == .success)
+        a.crash(Boom())  // readiness turns false at once, before anything has stopped
+        #expect(worker.health.isReady == false)
+        #expect(await code == .failure)
         #expect(worker.health.isReady == false)
         let rest = try await offPool { receiver.receive(until: "STATUS=Stopped") }
-        #expect(rest == ["STOPPING=1\nSTATUS=Stopping (SIGTERM)", "STATUS=Stopped, exit status 0"])
+        #expect(rest == ["STOPPING=1\nSTATUS=Stopping (crash)", "STATUS=Stopped, exit status 1"])
     }
 
     @Test func theWorkerPingsTheWatchdogAtHalfItsTimeout() async throws {

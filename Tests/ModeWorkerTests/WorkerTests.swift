@@ -1,3 +1,4 @@
+import Dispatch
 import InMemoryLogging
 import Logging
 import ModeCore
@@ -143,6 +144,11 @@ struct WorkerTests {
         }])
         let a = TestService("A", events: events, logger: logger, dependencies: [b], hooks: ["onStarted": { _ in started.open() }])
         let worker = Worker(options: testOptions(logger: logger, clock: clock, stopDeadline: .seconds(5))) { [a] }
+        // A dedicated thread that will not end: asked to, but busy with work that never returns.
+        let thread = ServiceThread(name: "stuck-thread")
+        let unblock = DispatchSemaphore(value: 0)
+        let busy = Task { try await thread.run { unblock.wait() } }
+        thread.shutdown()
         async let code = worker.execute()
         await started.wait()
         worker.receive(.sigterm)
@@ -156,6 +162,9 @@ struct WorkerTests {
         let forced = logLines(memory).first { $0.contains("Forced exit") } ?? ""
         #expect(forced.contains("the stop deadline (5.0 seconds) passed"))
         #expect(forced.contains("B [stopping]"))
+        #expect(forced.contains("Threads still running: ") && forced.contains("stuck-thread (asked to end)"))
+        unblock.signal()
+        try await busy.value
         release.open()
         await a.stop()
     }
