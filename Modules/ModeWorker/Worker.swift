@@ -69,6 +69,7 @@ public actor Worker: Service {
         var ready = false
         var stopBegun = false
         var stopOverdue = false
+        var finished = false
     }
 
     /// The Worker's own runtime: the root of the tree.
@@ -211,14 +212,15 @@ public actor Worker: Service {
             return .failure
         }
         self.executed = true
+        // Errors go to standard error even with `quiet`: the program is about to fail, and must say why.
         do {
             try self.options.validate()
         } catch {
-            self.carp("Invalid Worker options: \(error)")
+            writeAll(STDERR_FILENO, "Invalid Worker options: \(error)\n")
             return .failure
         }
         if let problem = self.loggingProblem {
-            self.carp("Cannot set up logging: \(problem)")
+            writeAll(STDERR_FILENO, "Cannot set up logging: \(problem)\n")
             return .failure
         }
         self.sayBanner()
@@ -252,7 +254,10 @@ public actor Worker: Service {
             group.cancelAll()
             return code
         }
-        self.shared.withLock { $0.sink = nil }
+        self.shared.withLock { shared in
+            shared.sink = nil
+            shared.finished = true
+        }
         sink.finish()
         return code
     }
@@ -419,7 +424,7 @@ public actor Worker: Service {
 
     private nonisolated func post(_ event: Event) {
         let sink = self.shared.withLock { shared -> AsyncStream<Event>.Continuation? in
-            if shared.sink == nil { shared.pending.append(event) }
+            if shared.sink == nil, !shared.finished { shared.pending.append(event) }
             return shared.sink
         }
         sink?.yield(event)

@@ -109,6 +109,19 @@ struct ProcessTests {
         #expect(bad.waitForExit() == 64)  // a usage error, from swift-argument-parser
     }
 
+    @Test func logfileReceivesTheLogAndAnUnusableOneFails() throws {
+        let path = "/tmp/" + uniqueName("mode-worker") + ".log"
+        defer { unlink(path) }
+        let fixture = try FixtureProcess(["--scenario", "batch", "--logfile", path, "--quiet"])
+        #expect(fixture.waitForExit() == 0)
+        let written = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        #expect(written.contains("INFO]: [^--Beta]: Stopping..."))
+        #expect(!fixture.log.contains("Stopping..."))
+        let broken = try FixtureProcess(["--scenario", "batch", "--logfile", "/nonexistent-dir/x.log", "--quiet"])
+        #expect(broken.waitForExit() == 1)
+        #expect(broken.log.contains("Cannot set up logging:"))
+    }
+
     @Test func logLinesCarryNoColourOffATerminal() throws {
         let fixture = try FixtureProcess(["--scenario", "batch"])
         #expect(fixture.waitForExit() == 0)
