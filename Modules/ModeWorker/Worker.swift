@@ -51,7 +51,7 @@ import Darwin
 /// 6. Runs ``WorkerHooks/onWorkerShutdown`` and exits with ``WorkerExitCode/success`` or, after a crash, a
 ///    failed start or a supervisor past its restart limit, ``WorkerExitCode/failure``.
 ///
-/// An actor; ``run()-7u1qg`` and ``execute()`` may be called once.
+/// An actor. A Worker runs once: call `run()` or ``execute()`` a single time.
 public actor Worker: Service {
     enum Event: Sendable {
         case started
