@@ -80,7 +80,9 @@ public final class ExecutorMonitor: Sendable {
 
     static func validate(threshold: Duration) throws(WorkerError) {
         if threshold <= .zero {
-            throw .invalidArgument("the blocking threshold must be positive (got \(threshold)); 2 seconds is a sound default")
+            throw .invalidArgument(
+                "the blocking threshold must be positive (got \(threshold)); 2 seconds is a sound default"
+            )
         }
     }
 

@@ -69,7 +69,8 @@ func startDetachedThread(name: String, _ body: @escaping @Sendable () -> Void) t
     Unmanaged<ThreadStart>.fromOpaque(context).release()
     throw WorkerError(
         code: .threadUnavailable,
-        message: "cannot start thread \"\(name)\": pthread_create failed with error \(result); raise the process's thread limit"
+        message:
+            "cannot start thread \"\(name)\": pthread_create failed with error \(result); raise the process's thread limit"
     )
 }
 

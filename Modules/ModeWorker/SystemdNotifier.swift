@@ -26,8 +26,10 @@ public struct SystemdNotifier: Sendable {
     /// The socket path from `NOTIFY_SOCKET`, or `nil` when it is unset or empty.
     public let socketPath: String?
 
-    /// How often systemd expects a `WATCHDOG=1` (from `WATCHDOG_USEC`), or `nil` when there is no watchdog for
-    /// this process (unset, zero, malformed, or `WATCHDOG_PID` names another process). Ping at half of it.
+    /// How often systemd expects a `WATCHDOG=1` (from `WATCHDOG_USEC`); ping at half of it.
+    ///
+    /// `nil` when there is no watchdog for this process: unset, zero, malformed, or `WATCHDOG_PID` names another
+    /// process.
     public let watchdogTimeout: Duration?
 
     /// Reads the settings from `environment`.

@@ -117,7 +117,11 @@ public actor Worker: Service {
     ///   - services: The services to run, in start order.
     ///   - options: The settings; the defaults by default.
     ///   - hooks: The program's hooks; none by default.
-    public init(_ services: any Service..., options: WorkerOptions = WorkerOptions(), hooks: WorkerHooks = WorkerHooks()) {
+    public init(
+        _ services: any Service...,
+        options: WorkerOptions = WorkerOptions(),
+        hooks: WorkerHooks = WorkerHooks()
+    ) {
         self.init(services: services, options: options, hooks: hooks, loggingProblem: Self.setUpLogging(options))
     }
 
@@ -170,7 +174,10 @@ public actor Worker: Service {
         let (ready, overdue) = self.shared.withLock { ($0.ready && !$0.stopBegun, $0.stopOverdue) }
         // `shouldStop` turns true the instant a stop is requested or a crash reaches the root, before the
         // Worker's loop has even seen it.
-        return WorkerHealth(isReady: ready && !self.runtime.shouldStop, isLive: self.executorMonitor.isHealthy && !overdue)
+        return WorkerHealth(
+            isReady: ready && !self.runtime.shouldStop,
+            isLive: self.executorMonitor.isHealthy && !overdue
+        )
     }
 
     /// Acts on `signal` as if the process had received it: SIGINT and SIGTERM stop (a second one forces the

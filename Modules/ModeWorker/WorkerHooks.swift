@@ -14,16 +14,19 @@
 ///
 /// A value type; `Sendable`. The closures run on the Worker's task, one at a time; keep them short.
 public struct WorkerHooks: Sendable {
-    /// Runs after logging, signals and the executor monitor are set up and before any service starts. If it
-    /// throws, nothing starts: the error is logged and the Worker exits with ``WorkerExitCode/failure``.
+    /// Runs after logging, signals and the executor monitor are set up and before any service starts.
+    ///
+    /// If it throws, nothing starts: the error is logged and the Worker exits with ``WorkerExitCode/failure``.
     public var onWorkerStart: (@Sendable (Worker) async throws -> Void)?
 
-    /// Runs on SIGHUP while the services run (systemd's `ExecReload=kill -HUP $MAINPID`). An error is logged
-    /// and the Worker keeps running. Without a hook, SIGHUP only logs that nothing reloads.
+    /// Runs on SIGHUP while the services run (systemd's `ExecReload=kill -HUP $MAINPID`).
+    ///
+    /// An error is logged and the Worker keeps running. Without a hook, SIGHUP only logs that nothing reloads.
     public var onReload: (@Sendable (Worker) async throws -> Void)?
 
-    /// Runs after the whole tree has stopped, with the status the process is about to exit with. Not called on
-    /// a forced exit (second signal, stop deadline), whose point is to exit now.
+    /// Runs after the whole tree has stopped, with the status the process is about to exit with.
+    ///
+    /// Not called on a forced exit (second signal, stop deadline), whose point is to exit now.
     public var onWorkerShutdown: (@Sendable (Worker, WorkerExitCode) async -> Void)?
 
     /// Creates hooks.

@@ -22,8 +22,10 @@ public struct WorkerOptions: Sendable {
     /// A supervisor's own restart loop does not count as work; the tasks of the services it supervises do.
     public var daemon: Bool
 
-    /// How long the whole stop may take before the Worker gives up: it names the services still stopping (and
-    /// the dedicated threads still running) and exits with ``WorkerExitCode/forced``. `nil` waits forever.
+    /// How long the whole stop may take before the Worker gives up; `nil` waits forever.
+    ///
+    /// Past it, the Worker names the services still stopping (and the dedicated threads still running) and
+    /// exits with ``WorkerExitCode/forced``.
     ///
     /// 25 seconds by default: below Kubernetes' default grace period of 30 seconds, so the report is written
     /// before the kubelet kills the process. Each service's own stop deadline (`ServiceConfiguration`) still
@@ -41,7 +43,9 @@ public struct WorkerOptions: Sendable {
     /// default; `--no-color` makes it ``LogColors/never``.
     public var colors: LogColors
 
-    /// Whether the start banner is left out (`--quiet`). Log lines are not affected; lower ``logLevel`` for that.
+    /// Whether the start banner is left out (`--quiet`).
+    ///
+    /// Log lines are not affected; lower ``logLevel`` for that.
     public var quiet: Bool
 
     /// Whether the Worker sets up swift-log with ModeLogging's handler (`true` by default).
@@ -50,17 +54,21 @@ public struct WorkerOptions: Sendable {
     /// own logging keeps it either way.
     public var setsUpLogging: Bool
 
-    /// Whether the Worker traps SIGINT, SIGTERM, SIGUSR1 and SIGHUP (`true` by default). Turn it off when the
-    /// Worker runs inside a program that handles signals itself, or in tests.
+    /// Whether the Worker traps SIGINT, SIGTERM, SIGUSR1 and SIGHUP (`true` by default).
+    ///
+    /// Turn it off when the Worker runs inside a program that handles signals itself (forward them with
+    /// `Worker.receive(_:)`), or in tests.
     public var handlesSignals: Bool
 
-    /// How soon after the first SIGINT/SIGTERM a second one is taken for a duplicate delivery and ignored
-    /// rather than forcing the exit; 100 milliseconds by default, real time. `timeout(1)` and process-group
-    /// kills deliver one signal twice within microseconds; a person pressing Ctrl-C twice is far slower.
+    /// How soon after the first SIGINT/SIGTERM a second one counts as a duplicate delivery; 100 ms by default.
+    ///
+    /// A duplicate is ignored rather than forcing the exit. `timeout(1)` and process-group kills deliver one
+    /// signal twice within microseconds; a person pressing Ctrl-C twice is far slower. Measured in real time.
     public var duplicateSignalWindow: Duration
 
-    /// How late the cooperative executor may run the Worker's heartbeat before the Worker warns that it is
-    /// blocked; 2 seconds by default. Must be positive.
+    /// How late the Worker's heartbeat may run before the Worker warns that the executor is blocked.
+    ///
+    /// 2 seconds by default. Must be positive.
     public var blockingThreshold: Duration
 
     /// The logger of the Worker's own lines; `nil` (the default) makes `Logger(label: "mode.worker")` once
@@ -71,8 +79,9 @@ public struct WorkerOptions: Sendable {
     /// the process's environment.
     public var environment: [String: String]?
 
-    /// The clock of the stop deadline, the watchdog pings and the non-daemon idle check; tests pass a
-    /// `ManualClock`. The executor monitor always measures real time.
+    /// The clock of the stop deadline, the watchdog pings and the non-daemon idle check.
+    ///
+    /// Tests pass a `ManualClock`. The executor monitor always measures real time.
     public var clock: any Clock<Duration>
 
     /// Creates options; every parameter has the default described on its property.
@@ -134,7 +143,9 @@ public struct WorkerOptions: Sendable {
             )
         }
         if self.duplicateSignalWindow < .zero {
-            throw .invalidArgument("duplicateSignalWindow cannot be negative (got \(self.duplicateSignalWindow)); zero turns it off")
+            throw .invalidArgument(
+                "duplicateSignalWindow cannot be negative (got \(self.duplicateSignalWindow)); zero turns it off"
+            )
         }
         try ExecutorMonitor.validate(threshold: self.blockingThreshold)
         if let logFile, logFile.isEmpty {

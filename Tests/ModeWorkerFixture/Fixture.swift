@@ -62,7 +62,11 @@ actor App: Service {
     func backgroundTasks() -> [BackgroundTask] {
         switch self.work {
         case .heartbeat:
-            [.task("heartbeat") { while !self.shouldStop, !Task.isCancelled { await self.sleep(for: .milliseconds(50)) } }]
+            [
+                .task("heartbeat") {
+                    while !self.shouldStop, !Task.isCancelled { await self.sleep(for: .milliseconds(50)) }
+                }
+            ]
         case .crash:
             [.task("explode") { throw FixtureError(description: "boom in a background task") }]
         case .block:

@@ -19,7 +19,11 @@ struct ProcessTests {
         #expect(fixture.waitForExit() == 0)
         let log = fixture.log
         #expect(log.contains("[^Worker]: Stopping on signal received: SIGTERM"))
-        #expect(log.inOrder(["[^Worker]: Stopping...", "[^-App]: Stopping...", "[^--Beta]: Stopping...", "[^--Alpha]: Stopping..."]))
+        #expect(
+            log.inOrder([
+                "[^Worker]: Stopping...", "[^-App]: Stopping...", "[^--Beta]: Stopping...", "[^--Alpha]: Stopping...",
+            ])
+        )
         #expect(log.contains("shutdown hook ran with success (0)"))
         #expect(fixture.output.contains("ModeWorker (pid"))  // the banner
     }
@@ -57,13 +61,19 @@ struct ProcessTests {
     }
 
     @Test func aSecondSignalForcesTheExitOfAHungStop() throws {
-        let fixture = try FixtureProcess(["--scenario", "hang", "--stop-deadline-ms", "20000", "--duplicate-signal-window-ms", "0"])
+        let fixture = try FixtureProcess([
+            "--scenario", "hang", "--stop-deadline-ms", "20000", "--duplicate-signal-window-ms", "0",
+        ])
         #expect(fixture.waitForLog("Ready:"))
         fixture.send(SIGTERM)
         #expect(fixture.waitForLog("hanging in onStop"))
         fixture.send(SIGINT)
         #expect(fixture.waitForExit() == 3)
-        #expect(fixture.log.contains("Forced exit: a second SIGINT arrived while stopping. Still stopping: App [stopping], Beta [stopping]"))
+        #expect(
+            fixture.log.contains(
+                "Forced exit: a second SIGINT arrived while stopping. Still stopping: App [stopping], Beta [stopping]"
+            )
+        )
     }
 
     @Test func theStopDeadlineForcesTheExitOfAHungStop() throws {
@@ -143,12 +153,14 @@ struct ProcessTests {
         messages += receiver.receive(until: "STATUS=Stopped")
         #expect(fixture.waitForExit() == 0)
         let lifecycle = messages.filter { $0 != "WATCHDOG=1" }
-        #expect(lifecycle == [
-            "STATUS=Starting 1 service(s)",
-            "READY=1\nSTATUS=Running 1 service(s)",
-            "STOPPING=1\nSTATUS=Stopping (SIGTERM)",
-            "STATUS=Stopped, exit status 0",
-        ])
+        #expect(
+            lifecycle == [
+                "STATUS=Starting 1 service(s)",
+                "READY=1\nSTATUS=Running 1 service(s)",
+                "STOPPING=1\nSTATUS=Stopping (SIGTERM)",
+                "STATUS=Stopped, exit status 0",
+            ]
+        )
         let ready = messages.firstIndex(of: "READY=1\nSTATUS=Running 1 service(s)") ?? .max
         let ping = messages.firstIndex(of: "WATCHDOG=1") ?? -1
         #expect(ping > ready)

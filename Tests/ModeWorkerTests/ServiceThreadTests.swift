@@ -103,7 +103,9 @@ struct ServiceThreadTests {
     @Test func monitorSettingsAreChecked() throws {
         #expect(throws: WorkerError.invalidArgument("")) { try ExecutorMonitor(threshold: .zero) }
         #expect(throws: WorkerError.invalidArgument("")) { try ExecutorMonitor(threshold: .seconds(-1)) }
-        #expect(throws: WorkerError.invalidArgument("")) { try ExecutorMonitor(threshold: .seconds(1), interval: .zero) }
+        #expect(throws: WorkerError.invalidArgument("")) {
+            try ExecutorMonitor(threshold: .seconds(1), interval: .zero)
+        }
         let huge = try ExecutorMonitor(threshold: .seconds(Int64.max))
         #expect(huge.interval == .milliseconds(250))
         let tiny = try ExecutorMonitor(threshold: .nanoseconds(1))

@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct WorkerArgumentsTests {
     @Test func parsesTheLoggingOptions() throws {
-        let arguments = try WorkerArguments.parse(["--loglevel", "debug", "--logfile", "/tmp/x.log", "--quiet", "--no-color"])
+        let arguments = try WorkerArguments.parse([
+            "--loglevel", "debug", "--logfile", "/tmp/x.log", "--quiet", "--no-color",
+        ])
         let options = try arguments.options()
         #expect(options.logLevel == .debug)
         #expect(options.logFile == "/tmp/x.log")

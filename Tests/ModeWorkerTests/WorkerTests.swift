@@ -18,7 +18,10 @@ struct WorkerTests {
         let b = TestService("B", events: events, logger: logger)
         let c = TestService("C", events: events, logger: logger)
         let a = TestService(
-            "A", events: events, logger: logger, dependencies: [b, c],
+            "A",
+            events: events,
+            logger: logger,
+            dependencies: [b, c],
             hooks: ["onStarted": { _ in started.open() }]
         )
         let worker = Worker(options: testOptions(logger: logger)) { [a] }
@@ -26,9 +29,11 @@ struct WorkerTests {
         await started.wait()
         worker.receive(.sigterm)
         #expect(await code == .success)
-        #expect(events.filter("A.onStop") + events.filter("C.onStop") + events.filter("B.onStop") == [
-            "A.onStop", "C.onStop", "B.onStop",
-        ])
+        #expect(
+            events.filter("A.onStop") + events.filter("C.onStop") + events.filter("B.onStop") == [
+                "A.onStop", "C.onStop", "B.onStop",
+            ]
+        )
         let stops = events.all.filter { $0.hasSuffix(".onStop") }
         #expect(stops == ["A.onStop", "C.onStop", "B.onStop"])
         #expect(logLines(memory).contains("Worker: Stopping on signal received: SIGTERM"))
@@ -55,7 +60,13 @@ struct WorkerTests {
         let (logger, memory) = makeMemoryLogger()
         let events = EventLog()
         let b = TestService("B", events: events, logger: logger)
-        let a = TestService("A", events: events, logger: logger, dependencies: [b], tasks: ["boom": { _ in throw Boom() }])
+        let a = TestService(
+            "A",
+            events: events,
+            logger: logger,
+            dependencies: [b],
+            tasks: ["boom": { _ in throw Boom() }]
+        )
         let worker = Worker(options: testOptions(logger: logger)) { [a] }
         #expect(await worker.execute() == .failure)
         #expect(events.all.contains("A.onShutdown"))
@@ -96,9 +107,16 @@ struct WorkerTests {
     @Test func nonDaemonStopsOnceTheWorkIsDone() async throws {
         let (logger, memory) = makeMemoryLogger()
         let events = EventLog()
-        let a = TestService("A", events: events, logger: logger, tasks: ["work": { _ in
-            events.record("worked")
-        }])
+        let a = TestService(
+            "A",
+            events: events,
+            logger: logger,
+            tasks: [
+                "work": { _ in
+                    events.record("worked")
+                }
+            ]
+        )
         let worker = Worker(options: testOptions(logger: logger, clock: ContinuousClock(), daemon: false)) { [a] }
         #expect(await worker.execute() == .success)
         #expect(events.all.contains("worked"))
@@ -112,11 +130,24 @@ struct WorkerTests {
         let started = Gate()
         let stuck = Gate()
         let release = Gate()
-        let b = TestService("B", events: events, logger: logger, hooks: ["onStop": { _ in
-            stuck.open()
-            await release.wait()
-        }])
-        let a = TestService("A", events: events, logger: logger, dependencies: [b], hooks: ["onStarted": { _ in started.open() }])
+        let b = TestService(
+            "B",
+            events: events,
+            logger: logger,
+            hooks: [
+                "onStop": { _ in
+                    stuck.open()
+                    await release.wait()
+                }
+            ]
+        )
+        let a = TestService(
+            "A",
+            events: events,
+            logger: logger,
+            dependencies: [b],
+            hooks: ["onStarted": { _ in started.open() }]
+        )
         let worker = Worker(options: testOptions(logger: logger, stopDeadline: nil)) { [a] }
         async let code = worker.execute()
         await started.wait()
@@ -138,11 +169,24 @@ struct WorkerTests {
         let started = Gate()
         let stuck = Gate()
         let release = Gate()
-        let b = TestService("B", events: events, logger: logger, hooks: ["onStop": { _ in
-            stuck.open()
-            await release.wait()
-        }])
-        let a = TestService("A", events: events, logger: logger, dependencies: [b], hooks: ["onStarted": { _ in started.open() }])
+        let b = TestService(
+            "B",
+            events: events,
+            logger: logger,
+            hooks: [
+                "onStop": { _ in
+                    stuck.open()
+                    await release.wait()
+                }
+            ]
+        )
+        let a = TestService(
+            "A",
+            events: events,
+            logger: logger,
+            dependencies: [b],
+            hooks: ["onStarted": { _ in started.open() }]
+        )
         let worker = Worker(options: testOptions(logger: logger, clock: clock, stopDeadline: .seconds(5))) { [a] }
         // A dedicated thread that will not end: asked to, but busy with work that never returns.
         let thread = ServiceThread(name: "stuck-thread")
@@ -175,11 +219,16 @@ struct WorkerTests {
         let started = Gate()
         let b = TestService("B", events: events, logger: logger)
         let a = TestService(
-            "A", events: events, logger: logger, dependencies: [b],
-            hooks: ["onStarted": { service in
-                service.diag.setFlag("WARMING")
-                started.open()
-            }],
+            "A",
+            events: events,
+            logger: logger,
+            dependencies: [b],
+            hooks: [
+                "onStarted": { service in
+                    service.diag.setFlag("WARMING")
+                    started.open()
+                }
+            ],
             tasks: ["loop": { service in await service.waitUntilStopped() }]
         )
         let worker = Worker(options: testOptions(logger: logger)) { [a] }
