@@ -70,6 +70,13 @@ public actor Worker: Service {
         var stopBegun = false
         var stopOverdue = false
         var finished = false
+        var readyWaiters: [CheckedContinuation<Bool, Never>] = []
+
+        /// Takes the waiters for readiness, to resume outside the lock.
+        mutating func takeReadyWaiters() -> [CheckedContinuation<Bool, Never>] {
+            defer { self.readyWaiters = [] }
+            return self.readyWaiters
+        }
     }
 
     /// The Worker's own runtime: the root of the tree.
@@ -156,11 +163,12 @@ public actor Worker: Service {
 
     /// Every service has started: the Worker is ready, and tells systemd.
     public func onStarted() async throws {
-        let ready = self.shared.withLock { shared -> Bool in
-            guard !shared.stopBegun else { return false }
+        let (ready, waiters) = self.shared.withLock { shared -> (Bool, [CheckedContinuation<Bool, Never>]) in
+            guard !shared.stopBegun else { return (false, []) }
             shared.ready = true
-            return true
+            return (true, shared.takeReadyWaiters())
         }
+        for waiter in waiters { waiter.resume(returning: true) }
         guard ready else { return }
         self.logger.info("Ready: \(self.services.count) service(s) started")
         self.notifier.notify("READY=1", "STATUS=Running \(self.services.count) service(s)")
@@ -178,6 +186,29 @@ public actor Worker: Service {
             isReady: ready && !self.runtime.shouldStop,
             isLive: self.executorMonitor.isHealthy && !overdue
         )
+    }
+
+    /// Waits until every service has started; returns `false` instead if a stop begins (or the run ends) first.
+    ///
+    /// For tests and for programs that must know the tree is up (to open a port to traffic, say). It is not
+    /// cancellable: it returns at the latest when the run ends.
+    ///
+    /// ```swift
+    /// async let code = worker.execute()
+    /// if await worker.waitUntilReady() { print("up") }
+    /// ```
+    ///
+    /// - Returns: Whether the Worker became ready.
+    public nonisolated func waitUntilReady() async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let answer = self.shared.withLock { shared -> Bool? in
+                if shared.ready, !shared.stopBegun { return true }
+                if shared.stopBegun || shared.finished { return false }
+                shared.readyWaiters.append(continuation)
+                return nil
+            }
+            if let answer { continuation.resume(returning: answer) }
+        }
     }
 
     /// Acts on `signal` as if the process had received it: SIGINT and SIGTERM stop (a second one forces the
@@ -224,10 +255,12 @@ public actor Worker: Service {
             try self.options.validate()
         } catch {
             writeAll(STDERR_FILENO, "Invalid Worker options: \(error)\n")
+            self.finishRun()
             return .failure
         }
         if let problem = self.loggingProblem {
             writeAll(STDERR_FILENO, "Cannot set up logging: \(problem)\n")
+            self.finishRun()
             return .failure
         }
         self.sayBanner()
@@ -261,12 +294,19 @@ public actor Worker: Service {
             group.cancelAll()
             return code
         }
-        self.shared.withLock { shared in
-            shared.sink = nil
-            shared.finished = true
-        }
+        self.finishRun()
         sink.finish()
         return code
+    }
+
+    /// The run is over: signals are no longer queued, and waiters for readiness learn that it will not come.
+    private nonisolated func finishRun() {
+        let waiters = self.shared.withLock { shared in
+            shared.sink = nil
+            shared.finished = true
+            return shared.takeReadyWaiters()
+        }
+        for waiter in waiters { waiter.resume(returning: false) }
     }
 
     // MARK: - The run
@@ -301,7 +341,7 @@ public actor Worker: Service {
             case .startFailed:
                 startFailed = true
                 if stopTask == nil {
-                    self.shared.withLock { $0.stopBegun = true }
+                    self.markStopBegun()
                     self.notifier.notify("STOPPING=1", "STATUS=Start failed")
                     break loop
                 }
@@ -380,7 +420,7 @@ public actor Worker: Service {
         sink: AsyncStream<Event>.Continuation,
         group: inout TaskGroup<Void>
     ) -> Task<Void, Never> {
-        self.shared.withLock { $0.stopBegun = true }
+        self.markStopBegun()
         self.notifier.notify("STOPPING=1", "STATUS=Stopping (\(reason))")
         if let deadline = self.options.stopDeadline {
             let clock = self.options.clock
@@ -392,6 +432,15 @@ public actor Worker: Service {
             }
         }
         return Task(name: "Worker.stop") { await self.runStop(sink) }
+    }
+
+    /// Readiness ends here: waiters for it learn that it will not come.
+    private nonisolated func markStopBegun() {
+        let waiters = self.shared.withLock { shared in
+            shared.stopBegun = true
+            return shared.takeReadyWaiters()
+        }
+        for waiter in waiters { waiter.resume(returning: false) }
     }
 
     private func forcedExit(_ reason: String) -> WorkerExitCode {

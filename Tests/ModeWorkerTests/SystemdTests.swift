@@ -48,6 +48,7 @@ struct SystemdTests {
         let worker = Worker(options: testOptions(logger: logger, environment: ["NOTIFY_SOCKET": path])) { [a] }
         #expect(worker.health == WorkerHealth(isReady: false, isLive: true))
         async let code = worker.execute()
+        #expect(await worker.waitUntilReady())
         let upToReady = try await offPool { receiver.receive(until: "READY=1") }
         #expect(upToReady == ["STATUS=Starting 1 service(s)", "READY=1\nSTATUS=Running 1 service(s)"])
         // READY=1 only once every service has started.

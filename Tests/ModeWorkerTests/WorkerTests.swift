@@ -82,7 +82,10 @@ struct WorkerTests {
         let c = TestService("C", events: events, logger: logger, hooks: ["onStart": { _ in throw Boom(id: 7) }])
         let a = TestService("A", events: events, logger: logger, dependencies: [b, c])
         let worker = Worker(options: testOptions(logger: logger)) { [a] }
+        async let ready = worker.waitUntilReady()
         #expect(await worker.execute() == .failure)
+        #expect(await ready == false)
+        #expect(await worker.waitUntilReady() == false)
         #expect(b.state == .stopped)
         let errors = memory.entries.filter { $0.level == .error }.map { "\($0.message)" }
         #expect(errors.contains("Error: Boom(id: 7)"))
@@ -306,7 +309,9 @@ struct WorkerTests {
         let a = TestService("A", events: events, logger: logger)
         var options = testOptions(logger: logger, stopDeadline: .seconds(-1))
         let worker = Worker(options: options) { [a] }
+        async let ready = worker.waitUntilReady()
         #expect(await worker.execute() == .failure)
+        #expect(await ready == false)
         #expect(events.all.isEmpty)
         options.stopDeadline = nil
         options.blockingThreshold = .zero
