@@ -202,25 +202,9 @@ final class FixtureProcess {
         let outputPipe = Pipe()
         self.process.standardError = errorPipe
         self.process.standardOutput = outputPipe
-        let (errors, outputs, changed, closed) = (self.errors, self.outputs, self.changed, self.errorsClosed)
-        errorPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                closed.signal()
-            } else {
-                errors.withLock { $0 += String(decoding: data, as: UTF8.self) }
-            }
-            changed.signal()
-        }
-        outputPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-            } else {
-                outputs.withLock { $0 += String(decoding: data, as: UTF8.self) }
-            }
-        }
+        Self.drain(errorPipe.fileHandleForReading, into: self.errors, changed: self.changed, closed: self.errorsClosed)
+        Self.drain(outputPipe.fileHandleForReading, into: self.outputs, changed: nil, closed: nil)
+        let changed = self.changed
         let exited = self.exited
         self.process.terminationHandler = { _ in
             exited.signal()
@@ -264,6 +248,29 @@ final class FixtureProcess {
         }
         _ = self.errorsClosed.wait(timeout: .now() + .seconds(5))
         return self.process.terminationStatus
+    }
+
+    /// Reads `handle` to its end on a thread of its own (blocking reads: more dependable at end of file than
+    /// `readabilityHandler`), appending to `buffer`.
+    private static func drain(
+        _ handle: FileHandle,
+        into buffer: Locked<String>,
+        changed: DispatchSemaphore?,
+        closed: DispatchSemaphore?
+    ) {
+        Thread.detachNewThread {
+            let descriptor = handle.fileDescriptor
+            var bytes = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                if count <= 0 { break }
+                buffer.withLock { $0 += String(decoding: bytes[0..<count], as: UTF8.self) }
+                changed?.signal()
+            }
+            closed?.signal()
+            changed?.signal()
+        }
     }
 
     /// The fixture binary: next to the test bundle in the build directory.
