@@ -1,4 +1,4 @@
-/// An error thrown by ModeWorker: a setting out of range, or a dedicated thread the system would not create.
+/// An error thrown by ModeWorker: a setting out of range, or a thread the system would not create.
 ///
 /// Equality compares ``code`` only; ``message`` says what went wrong and what to do.
 ///
@@ -17,7 +17,6 @@ public struct WorkerError: Error, Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
             case invalidArgument
             case threadUnavailable
-            case loggingSetup
         }
 
         private let value: Value
@@ -26,15 +25,12 @@ public struct WorkerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidArgument = Code(value: .invalidArgument)
         /// The system refused to create a thread (`pthread_create` failed).
         public static let threadUnavailable = Code(value: .threadUnavailable)
-        /// Logging could not be set up from the options (a log file that cannot be opened, say).
-        public static let loggingSetup = Code(value: .loggingSetup)
 
         /// The code's name.
         public var description: String {
             switch self.value {
             case .invalidArgument: "invalidArgument"
             case .threadUnavailable: "threadUnavailable"
-            case .loggingSetup: "loggingSetup"
             }
         }
     }
