@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ModeQueues", targets: ["ModeQueues"]),
         .library(name: "ModeSupervisors", targets: ["ModeSupervisors"]),
         .library(name: "ModeTesting", targets: ["ModeTesting"]),
+        .library(name: "ModeWorker", targets: ["ModeWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // Internal: the pthread-backed lock every module uses (no product; see Locked.swift for why).
@@ -135,6 +137,50 @@ let package = Package(
             name: "ModeQueuesTests",
             dependencies: ["ModeQueues", "ModeConcurrencyHelpers"],
             path: "Tests/ModeQueuesTests"
+        ),
+
+        .target(
+            name: "ModeWorker",
+            dependencies: [
+                "ModeCore",
+                "ModeSupervisors",
+                "ModeLogging",
+                "ModeConcurrencyHelpers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Modules/ModeWorker"
+        ),
+        // A small program built on ModeWorker that ModeWorkerTests start as a real process.
+        .executableTarget(
+            name: "ModeWorkerFixture",
+            dependencies: [
+                "ModeWorker",
+                "ModeCore",
+                "ModeSupervisors",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/ModeWorkerFixture"
+        ),
+        .testTarget(
+            name: "ModeWorkerTests",
+            dependencies: [
+                "ModeWorker",
+                "ModeWorkerFixture",
+                "ModeTestSupport",
+                "ModeSupervisors",
+                "ModeCore",
+                "ModeLogging",
+                "ModeTesting",
+                "ModeConcurrencyHelpers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/ModeWorkerTests"
         ),
 
         .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),

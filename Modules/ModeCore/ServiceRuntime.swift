@@ -585,6 +585,10 @@ public final class ServiceRuntime: Sendable {
                 _ = await self.bailIfStopping(service)
                 return
             }
+            // The failed start is torn down like a stop: loops that test `shouldStop` (or sleep on the service)
+            // must end now, not at the end of the grace period.
+            self.state.withLock { $0.stopRequested = true }
+            self.signal()
             await self.teardown(service, error: error, runHooks: false)
             self.state.withLock { $0.phase = .failed }
             self.reportTransitions()

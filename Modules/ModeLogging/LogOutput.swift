@@ -27,7 +27,9 @@ public final class LogOutput: Sendable {
     }
 
     private let sink: Sink
-    private let lock = Locked(())
+    // Not `Locked(())`: ThreadSanitizer reports the exclusivity access to a zero-sized value inside the lock
+    // as a race between two logging threads (seen with the Worker's lines under `--sanitize=thread`).
+    private let lock = Locked(0)
 
     /// Whether the destination is a terminal (`isatty`); a closure output says so itself.
     public let isTerminal: Bool

@@ -96,6 +96,35 @@ struct StopBeforeStartTests {
     }
 }
 
+/// A failed start tears the service down like a stop: its loops see `shouldStop` at once.
+@Suite(.timeLimit(.minutes(1)))
+struct FailedStartTests {
+    @Test func loopsThatTestShouldStopEndWhenTheStartFails() async throws {
+        let clock = ManualClock()
+        let events = EventLog()
+        let service = TestService(
+            "A",
+            events: events,
+            clock: clock,
+            configuration: { $0.taskCancellationGracePeriod = .seconds(Int64.max) },
+            hooks: ["onStarted": { _ in throw Boom() }],
+            tasks: [
+                // Ignores cancellation on purpose: only `shouldStop` (or the end of its sleep) ends it.
+                "loop": { service in
+                    while !service.shouldStop { await service.sleep(for: .seconds(1)) }
+                    events.record("A.loop ended")
+                }
+            ]
+        )
+        await #expect(throws: Boom.self) { try await service.start() }
+        #expect(service.state == .failed)
+        #expect(service.shouldStop)
+        #expect(events.all.contains("A.loop ended"))
+        #expect(service.runningTaskNames.isEmpty)
+        #expect(clock.now.offset == .zero)
+    }
+}
+
 extension ServiceError {
     /// An error with `code` only, for `#expect(throws:)` (errors compare by code).
     static func stopped(code: Code) -> ServiceError { ServiceError(code: code, message: "") }

@@ -10,8 +10,18 @@ let package = Package(
         .package(name: "swift-mode", path: "../.."),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
+        .executableTarget(
+            name: "WorkerTour",
+            dependencies: [
+                .product(name: "ModeCore", package: "swift-mode"),
+                .product(name: "ModeWorker", package: "swift-mode"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/WorkerTour"
+        ),
         .executableTarget(
             name: "ServiceTree",
             dependencies: [
