@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ModeSupervisors", targets: ["ModeSupervisors"]),
         .library(name: "ModeTesting", targets: ["ModeTesting"]),
         .library(name: "ModeWorker", targets: ["ModeWorker"]),
+        .library(name: "Mode", targets: ["Mode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -24,6 +25,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
+        // The umbrella: re-exports every module but ModeTesting; no code of its own.
+        .target(
+            name: "Mode",
+            dependencies: [
+                "ModeAsyncSeq", "ModeCollections", "ModeCore", "ModeLogging", "ModeQueues", "ModeSignals",
+                "ModeSupervisors", "ModeWorker",
+            ],
+            path: "Modules/Mode"
+        ),
+        .testTarget(name: "ModeTests", dependencies: ["Mode"], path: "Tests/ModeTests"),
+
         // Internal: the pthread-backed lock every module uses (no product; see Locked.swift for why).
         .target(name: "ModeConcurrencyHelpers", path: "Modules/ModeConcurrencyHelpers"),
         // Internal: helpers shared by the test targets (no product).

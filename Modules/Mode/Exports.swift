@@ -1,0 +1,10 @@
+// The umbrella module: `import Mode` brings every Mode module but ModeTesting (which belongs in test targets).
+// It holds no code of its own; depend on single modules instead when you want less.
+@_exported public import ModeAsyncSeq
+@_exported public import ModeCollections
+@_exported public import ModeCore
+@_exported public import ModeLogging
+@_exported public import ModeQueues
+@_exported public import ModeSignals
+@_exported public import ModeSupervisors
+@_exported public import ModeWorker
