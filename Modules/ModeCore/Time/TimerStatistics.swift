@@ -42,13 +42,20 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
         self.measuredTicks == 0 ? .zero : self.totalLateness / self.measuredTicks
     }
 
-    /// Adds one tick's lateness (negative values count as zero).
+    /// The largest lateness ``recordLateness(_:)`` counts, and the most ``totalLateness`` grows to.
+    static let largestLateness = Duration.seconds(Int64.max)
+
+    /// Adds one tick's lateness (negative values count as zero; values beyond `.seconds(Int64.max)` count as
+    /// that, and ``totalLateness`` stops growing there instead of overflowing).
     public mutating func recordLateness(_ lateness: Duration) {
-        let late = max(lateness, .zero)
-        self.measuredTicks += 1
-        self.totalLateness += late
+        // Clamped to 0 ... Int64.max seconds, and the total saturates there: huge values must not trap.
+        let late = min(max(lateness, .zero), Self.largestLateness)
+        self.measuredTicks &+= 1
+        self.totalLateness =
+            self.totalLateness > Self.largestLateness - late ? Self.largestLateness : self.totalLateness + late
         self.maxLateness = max(self.maxLateness, late)
-        let micros = Int(late / .microseconds(1))
+        let ratio = late / .microseconds(1)
+        let micros = ratio < Double(Int.max) ? Int(ratio) : Int.max
         let bucket = micros <= 1 ? 0 : min(Int.bitWidth - (micros - 1).leadingZeroBitCount, 31)
         self.latenessHistogram[bucket] += 1
     }
