@@ -313,6 +313,59 @@ struct DurationExtremesTests {
         #expect(try wide.expectedWait(for: Int.max) > .seconds(1_000_000_000))
     }
 
+    // MARK: Timer statistics
+
+    @Test func timerStatisticsAtExtremes() {
+        var statistics = TimerStatistics()
+        statistics.recordLateness(Self.negative)
+        statistics.recordLateness(.zero)
+        #expect(statistics.totalLateness == .zero)
+        // Before: Int(huge / 1 µs) trapped, and adding ~18 huge values overflowed Duration.
+        for _ in 0..<40 { statistics.recordLateness(Self.huge) }
+        statistics.recordLateness(Self.huge * 4)
+        #expect(statistics.measuredTicks == 43)
+        #expect(statistics.maxLateness == Self.huge)
+        #expect(statistics.totalLateness == Self.huge)
+        #expect(statistics.meanLateness > .zero)
+        #expect(statistics.latenessHistogram[31] == 41)
+        #expect(statistics.latenessPercentile(1) == .microseconds(1 << 31))
+        #expect(statistics.latenessPercentile(-1) == .microseconds(1))
+        #expect(statistics.latenessPercentile(.nan) >= .zero)
+    }
+
+    // MARK: swift-service-lifecycle bridge
+
+    @Test(arguments: [Duration.zero, Self.negative])
+    func lifecycleServiceWithNoGraceCancelsAtOnce(timeout: Duration) async throws {
+        let clock = ManualClock()
+        let events = EventLog()
+        let child = LifecycleService(
+            StubbornService(clock: clock, events: events),
+            gracefulShutdownTimeout: timeout,
+            configuration: ServiceConfiguration(clock: clock)
+        )
+        try await child.start()
+        await clock.waitForSleepers(count: 1)
+        await child.stop()
+        #expect(events.all.contains("stubborn cancelled"))
+        try assertStoppedClean(child)
+    }
+
+    @Test func lifecycleServiceWithHugeGraceWaitsForRun() async throws {
+        let clock = ManualClock()
+        let events = EventLog()
+        let child = LifecycleService(
+            GracefulService(events: events),
+            gracefulShutdownTimeout: Self.huge,
+            configuration: ServiceConfiguration(clock: clock)
+        )
+        try await child.start()
+        while !events.all.contains("http running") { await Task.yield() }
+        await child.stop()
+        #expect(events.all.contains("http graceful shutdown"))
+        try assertStoppedClean(child)
+    }
+
     // MARK: Humanize
 
     @Test func humanizeAtExtremes() {

@@ -62,6 +62,7 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
 
     /// An upper bound of the lateness that `fraction` of the ticks stayed within (`0.99` for the p99), read
     /// from ``latenessHistogram``: a power of two of a microsecond, or zero before the first tick.
+    /// `fraction` is clamped to `0 ... 1`; NaN counts as 0.
     public func latenessPercentile(_ fraction: Double) -> Duration {
         Self.percentile(fraction, of: self.latenessHistogram)
     }
@@ -70,7 +71,9 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
     public static func percentile(_ fraction: Double, of histogram: [Int]) -> Duration {
         let total = histogram.reduce(0, +)
         guard total > 0 else { return .zero }
-        let wanted = Int((Double(total) * min(max(fraction, 0), 1)).rounded(.up))
+        // NaN counts as 0 (the smallest bucket); Int(NaN) would trap.
+        let share = fraction.isNaN ? 0 : min(max(fraction, 0), 1)
+        let wanted = Int((Double(total) * share).rounded(.up))
         var seen = 0
         for (bucket, count) in histogram.enumerated() {
             seen += count
