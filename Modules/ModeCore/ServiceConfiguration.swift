@@ -36,9 +36,15 @@ public struct ServiceConfiguration: Sendable {
     public var waitForShutdown: Bool
 
     /// How long `stop()` waits for `setShutdown()` when ``waitForShutdown`` is set; it then goes on (and warns).
+    ///
+    /// Zero or negative: it does not wait. A huge value such as `.seconds(Int64.max)` waits until
+    /// `setShutdown()` is called (or ``stopTimeout`` gives up on it).
     public var shutdownTimeout: Duration
 
     /// How long `stop()` waits for cancelled tasks to finish before it reports them by name and abandons them.
+    ///
+    /// Zero or negative: tasks that do not end at their cancellation are abandoned at once. A huge value such
+    /// as `.seconds(Int64.max)` waits for them for as long as they take.
     public var taskCancellationGracePeriod: Duration
 
     /// How long `stop()` waits for any one step that runs code it does not control: the `onStop` and
@@ -48,7 +54,8 @@ public struct ServiceConfiguration: Sendable {
     /// and how long it waited, cancels that step, stops waiting for it and goes on with the rest of the
     /// teardown, so a hook that never returns cannot hang the program's shutdown. A child's stop has deadlines
     /// of its own, so a child is given up on only when its own steps together take too long. `nil` turns the
-    /// deadline off (a hung hook then hangs `stop()`); the default is 30 seconds.
+    /// deadline off (a hung hook then hangs `stop()`); the default is 30 seconds. Zero or negative gives up at
+    /// once on any step that suspends; a huge value such as `.seconds(Int64.max)` is as good as `nil`.
     public var stopTimeout: Duration?
 
     /// The default ``stopTimeout``: 30 seconds.
