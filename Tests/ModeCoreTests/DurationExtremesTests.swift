@@ -366,6 +366,22 @@ struct DurationExtremesTests {
         try assertStoppedClean(child)
     }
 
+    // MARK: ManualClock
+
+    @Test func manualClockSaturatesInsteadOfOverflowing() async {
+        let clock = ManualClock()
+        // Before: the ~19th advance by .seconds(Int64.max) overflowed Duration and trapped.
+        for _ in 0..<40 { clock.advance(by: Self.huge) }
+        #expect(clock.now.offset == Self.huge * 16)
+        clock.advance(by: Self.negative)  // time never moves backwards
+        #expect(clock.now.offset == Self.huge * 16)
+        let start = ManualClock.Instant(offset: .zero - Self.huge * 16)
+        #expect(start.duration(to: clock.now) == Self.huge * 16)
+        #expect(clock.now.duration(to: start) == .zero - Self.huge * 16)
+        await clock.run(for: Self.huge)
+        #expect(clock.now.offset == Self.huge * 16)
+    }
+
     // MARK: Humanize
 
     @Test func humanizeAtExtremes() {
