@@ -44,6 +44,7 @@ public struct RestartBackoff: Hashable, Sendable, CustomStringConvertible {
     ///   - jitter: The random extra as a fraction of the delay, from 0 to 1.
     ///   - resetAfter: The stable period after which the attempt count resets; positive. A huge value means
     ///     the count never resets.
+    /// - Returns: The backoff.
     /// - Throws: ``SupervisorError/Code-swift.struct/invalidArgument`` for a value out of range.
     public static func exponential(
         minimum: Duration,

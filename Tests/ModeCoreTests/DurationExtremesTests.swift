@@ -5,9 +5,11 @@ import ModeTesting
 import ModeTestSupport
 import Testing
 
-/// Issue 10: every `Duration` (and count) a public ModeCore API accepts is tried at zero, a negative value and
-/// `.seconds(Int64.max)`. Each either works (a huge value means "never" or "until stopped") or throws a typed
-/// error; none may trap or hang. Everything that waits runs on a `ManualClock`.
+/// Issue 10: every `Duration` (and count) a public ModeCore API accepts, at the extremes.
+///
+/// Each is tried at zero, a negative value and `.seconds(Int64.max)`. Each either works (a huge value means
+/// "never" or "until stopped") or throws a typed error; none may trap or hang. Everything that waits runs on
+/// a `ManualClock`.
 @Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)
 struct DurationExtremesTests {
     static let huge = Duration.seconds(Int64.max)
@@ -38,7 +40,9 @@ struct DurationExtremesTests {
         let service = TestService("A", events: EventLog(), clock: clock)
         try await service.start()
         #expect(isTimedOut(try await service.waitUntilStopped(timeout: .zero)))
-        let error = await #expect(throws: ServiceError.self) { try await service.waitUntilStopped(timeout: Self.negative) }
+        let error = await #expect(throws: ServiceError.self) {
+            try await service.waitUntilStopped(timeout: Self.negative)
+        }
         #expect(error?.code == .invalidArgument)
         let waiter = Task { try await service.waitUntilStopped(timeout: Self.huge) }
         await clock.waitForSleepers(count: 1)
@@ -77,7 +81,9 @@ struct DurationExtremesTests {
         for timeout in [Self.negative] {
             let many = await #expect(throws: ServiceError.self) { try await service.waitMany(timeout: timeout, { 1 }) }
             #expect(many?.code == .invalidArgument)
-            let first = await #expect(throws: ServiceError.self) { try await service.waitFirst(timeout: timeout, { 1 }) }
+            let first = await #expect(throws: ServiceError.self) {
+                try await service.waitFirst(timeout: timeout, { 1 })
+            }
             #expect(first?.code == .invalidArgument)
         }
         #expect(try await service.waitMany(timeout: Self.huge, { 1 }, { 2 }) == .completed([1, 2]))
@@ -194,7 +200,10 @@ struct DurationExtremesTests {
     }
 
     @Test func timerJitterAtExtremes() {
-        for jitter in [TimerJitter.upTo(.zero), .upTo(Self.negative), .fraction(0.5, cap: .zero), .fraction(0.5, cap: Self.negative)] {
+        for jitter in [
+            TimerJitter.upTo(.zero), .upTo(Self.negative), .fraction(0.5, cap: .zero),
+            .fraction(0.5, cap: Self.negative),
+        ] {
             #expect(jitter.maximum(for: .seconds(10)) == .zero)
             #expect(jitter.delay(for: .seconds(10)) == .zero)
             #expect(jitter.delay(for: Self.huge) == .zero)
@@ -245,12 +254,17 @@ struct DurationExtremesTests {
     @Test(arguments: [Duration.zero, Self.negative, Self.huge])
     func configurationDurationsAtExtremes(value: Duration) async throws {
         let clock = ManualClock()
-        let service = TestService("A", events: EventLog(), clock: clock, configuration: { config in
-            config.taskCancellationGracePeriod = value
-            config.shutdownTimeout = value
-            config.stopTimeout = value
-            config.waitForShutdown = true
-        })
+        let service = TestService(
+            "A",
+            events: EventLog(),
+            clock: clock,
+            configuration: { config in
+                config.taskCancellationGracePeriod = value
+                config.shutdownTimeout = value
+                config.stopTimeout = value
+                config.waitForShutdown = true
+            }
+        )
         #expect(service.runtime.configuration.shutdownTimeout == value)
         try await service.start()
         let stopping = Task { await service.stop() }
@@ -280,7 +294,9 @@ struct DurationExtremesTests {
         #expect(slow.interval == Rate.maximumInterval)
         #expect(Rate.events(.greatestFiniteMagnitude, per: .nanoseconds(1)).interval == .zero)
         for rate in [zero, negative, Rate.events(0, per: .zero)] {
-            let error = #expect(throws: TokenBucketError.self) { try TokenBucket(rate: rate, capacity: 1, clock: ManualClock()) }
+            let error = #expect(throws: TokenBucketError.self) {
+                try TokenBucket(rate: rate, capacity: 1, clock: ManualClock())
+            }
             #expect(error?.code == .invalidRate)
         }
     }
@@ -306,7 +322,9 @@ struct DurationExtremesTests {
             #expect(bucket.pour(count) == false)
         }
         for capacity in [0, -1, Int.min] {
-            #expect(throws: TokenBucketError.self) { try TokenBucket(rate: .perSecond(1), capacity: capacity, clock: clock) }
+            #expect(throws: TokenBucketError.self) {
+                try TokenBucket(rate: .perSecond(1), capacity: capacity, clock: clock)
+            }
         }
         let wide = try TokenBucket(rate: .perSecond(1), capacity: Int.max, clock: clock)
         #expect(wide.pour(Int.max))

@@ -15,7 +15,9 @@ struct SupervisorDurationExtremesTests {
             #expect(error?.code == .invalidArgument)
         }
         for count in [-1, Int.min] {
-            let error = #expect(throws: SupervisorError.self) { try RestartIntensity(maxRestarts: count, within: .seconds(1)) }
+            let error = #expect(throws: SupervisorError.self) {
+                try RestartIntensity(maxRestarts: count, within: .seconds(1))
+            }
             #expect(error?.code == .invalidArgument)
         }
         let forever = try RestartIntensity(maxRestarts: Int.max, within: Self.huge)

@@ -73,8 +73,8 @@ public struct TimerJitter: Hashable, Sendable {
         let (seconds, attoseconds) = maximum.components
         // Whole nanoseconds, saturating: a bound past UInt64.max ns (about 584 years) draws up to that.
         let (wholeSeconds, overflow) = UInt64(clamping: seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        let nanoseconds =
-            overflow ? UInt64.max : wholeSeconds.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000)).partialValue
+        let fraction = UInt64(attoseconds / 1_000_000_000)
+        let nanoseconds = overflow ? UInt64.max : wholeSeconds.addingReportingOverflow(fraction).partialValue
         guard nanoseconds > 0 else { return .zero }
         let drawn: UInt64
         if let seed = self.seed {

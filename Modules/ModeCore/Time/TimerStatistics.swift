@@ -62,6 +62,7 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
 
     /// An upper bound of the lateness that `fraction` of the ticks stayed within (`0.99` for the p99), read
     /// from ``latenessHistogram``: a power of two of a microsecond, or zero before the first tick.
+    ///
     /// `fraction` is clamped to `0 ... 1`; NaN counts as 0.
     public func latenessPercentile(_ fraction: Double) -> Duration {
         Self.percentile(fraction, of: self.latenessHistogram)
