@@ -54,8 +54,7 @@ public struct ServiceConfiguration: Sendable {
     /// and how long it waited, cancels that step, stops waiting for it and goes on with the rest of the
     /// teardown, so a hook that never returns cannot hang the program's shutdown. A child's stop has deadlines
     /// of its own, so a child is given up on only when its own steps together take too long. `nil` turns the
-    /// deadline off (a hung hook then hangs `stop()`); the default is 30 seconds. Zero or negative gives up at
-    /// once on any step that suspends; a huge value such as `.seconds(Int64.max)` is as good as `nil`.
+    /// deadline off (a hung hook then hangs `stop()`); the default is 30 seconds.
     public var stopTimeout: Duration?
 
     /// The default ``stopTimeout``: 30 seconds.
