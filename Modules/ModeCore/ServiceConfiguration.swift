@@ -38,7 +38,7 @@ public struct ServiceConfiguration: Sendable {
     /// How long `stop()` waits for `setShutdown()` when ``waitForShutdown`` is set; it then goes on (and warns).
     ///
     /// Zero or negative: it does not wait. A huge value such as `.seconds(Int64.max)` waits until
-    /// `setShutdown()` is called (or ``stopTimeout`` gives up on it).
+    /// `setShutdown()` is called, however long that takes.
     public var shutdownTimeout: Duration
 
     /// How long `stop()` waits for cancelled tasks to finish before it reports them by name and abandons them.
