@@ -126,7 +126,11 @@ let package = Package(
             path: "Tests/ModeAsyncSeqTests"
         ),
 
-        .target(name: "ModeCollections", dependencies: ["ModeConcurrencyHelpers"], path: "Modules/ModeCollections"),
+        .target(
+            name: "ModeCollections",
+            dependencies: ["ModeConcurrencyHelpers", .product(name: "HeapModule", package: "swift-collections")],
+            path: "Modules/ModeCollections"
+        ),
         .testTarget(
             name: "ModeCollectionsTests",
             dependencies: ["ModeCollections", "ModeConcurrencyHelpers"],

@@ -85,7 +85,9 @@ extension BackgroundTask {
     /// - Parameters:
     ///   - name: The task and timer name.
     ///   - interval: The time between runs; it must not be negative (`start()` throws
-    ///     ``ServiceError/Code-swift.struct/invalidArgument``).
+    ///     ``ServiceError/Code-swift.struct/invalidArgument``). Zero runs the body back to back (yielding
+    ///     between runs); a huge value such as `.seconds(Int64.max)` means "never" (the timer waits until the
+    ///     service stops).
     ///   - runFirst: Run once at start, before the first interval (the original's `exec_first`).
     ///   - scheduling: ``TimerScheduling/fixedRate`` (drift-free, the default) or
     ///     ``TimerScheduling/driftCorrected`` (the original's algorithm).
@@ -93,6 +95,7 @@ extension BackgroundTask {
     ///   - onError: ``TimerErrorPolicy/crash`` (the default) or ``TimerErrorPolicy/logAndContinue``.
     ///   - monitor: Receives the timer's counters (ticks, drift, overlaps, lateness), if given.
     ///   - tolerance: How late the clock may wake the timer, so it can batch the wake-ups of many timers.
+    ///     Zero or `nil` asks for the deadline itself; negative makes `start()` throw `.invalidArgument`.
     ///   - body: The work of one tick.
     public static func timer(
         _ name: String,
@@ -107,7 +110,7 @@ extension BackgroundTask {
     ) -> Self {
         var invalid: ServiceError?
         do {
-            try IntervalTimer<ContinuousClock>.validate(interval: interval, name: name)
+            try IntervalTimer<ContinuousClock>.validate(interval: interval, name: name, tolerance: tolerance)
         } catch {
             invalid = error as? ServiceError
         }

@@ -24,7 +24,8 @@ extension Service {
     /// first.
     ///
     /// Use it in loops instead of `Task.sleep`, so a stopping service does not wait out the sleep. Returns at
-    /// once for a duration that is not positive, and early if the calling task is cancelled.
+    /// once for a duration that is not positive, and early if the calling task is cancelled. A huge duration
+    /// such as `.seconds(Int64.max)` means "until the service stops" (the clock never overflows).
     public func sleep(for duration: Duration) async {
         guard duration > .zero else { return }
         _ = await self.runtime.waitUntilShouldStop(timeout: duration)
@@ -36,6 +37,9 @@ extension Service {
     }
 
     /// Waits until the service is asked to stop or crashes, at most `timeout`.
+    ///
+    /// A zero timeout checks once and returns `.timedOut` unless the service is already stopping; a huge one
+    /// such as `.seconds(Int64.max)` means "until the service stops".
     ///
     /// - Returns: `.stopped`, or `.timedOut` if the timeout passed first.
     /// - Throws: ``ServiceError/Code-swift.struct/invalidArgument`` for a negative timeout;
@@ -50,6 +54,8 @@ extension Service {
     /// Runs `operation` until it finishes, the service stops or crashes, or `timeout` passes.
     ///
     /// The operation runs in a child task; if the service stops or the timeout passes first, it is cancelled.
+    /// `nil` or a huge timeout such as `.seconds(Int64.max)` means no limit; with a zero timeout the
+    /// operation races the timeout and either may win.
     ///
     /// ```swift
     /// switch try await wait(timeout: .seconds(5), { try await queue.get() }) {

@@ -36,9 +36,15 @@ public struct ServiceConfiguration: Sendable {
     public var waitForShutdown: Bool
 
     /// How long `stop()` waits for `setShutdown()` when ``waitForShutdown`` is set; it then goes on (and warns).
+    ///
+    /// Zero or negative: it does not wait. A huge value such as `.seconds(Int64.max)` waits until
+    /// `setShutdown()` is called, however long that takes.
     public var shutdownTimeout: Duration
 
     /// How long `stop()` waits for cancelled tasks to finish before it reports them by name and abandons them.
+    ///
+    /// Zero or negative: tasks that do not end at their cancellation are abandoned at once. A huge value such
+    /// as `.seconds(Int64.max)` waits for them for as long as they take.
     public var taskCancellationGracePeriod: Duration
 
     /// How long `stop()` waits for any one step that runs code it does not control: the `onStop` and

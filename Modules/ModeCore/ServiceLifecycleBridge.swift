@@ -71,7 +71,8 @@ public actor LifecycleService: Service {
     ///   - service: The swift-service-lifecycle service to run.
     ///   - name: The label in logs and graphs; the wrapped type's name by default.
     ///   - gracefulShutdownTimeout: How long a stop waits for `run()` to return after the graceful shutdown
-    ///     before cancelling it.
+    ///     before cancelling it. Zero or negative cancels at once; a huge value such as `.seconds(Int64.max)`
+    ///     waits for `run()` for as long as it takes (bounded only by the configuration's `stopTimeout`).
     ///   - configuration: The Mode runtime settings.
     public init(
         _ service: any ServiceLifecycle.Service,

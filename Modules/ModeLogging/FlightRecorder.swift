@@ -383,7 +383,9 @@ public final class FlightRecorder: Sendable {
 ///
 /// - Parameters:
 ///   - logger: Where the timeout warning and the replayed lines go.
-///   - timeout: How long `body` may run before the recorder replays.
+///   - timeout: How long `body` may run before the recorder replays. Zero or negative: it replays at once
+///     (everything `body` records is then logged live). A huge value such as `.seconds(Int64.max)` means
+///     "never replay".
 ///   - clock: The clock that measures `timeout`; tests pass a `ManualClock`.
 ///   - timeSource: Where the recorded time stamps come from; the system clock in local time by default.
 ///   - metadata: Extra metadata for every replayed line; see ``FlightRecorder/context``.

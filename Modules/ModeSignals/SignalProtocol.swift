@@ -49,8 +49,13 @@ extension SignalProtocol {
 }
 
 /// The name of `type` as written in code, without its module: `"Outer.Inner"`.
+///
+/// A `private`, `fileprivate` or function-local type reflects as `Module.(unknown context at $…).Name`;
+/// the name is then what follows the last such segment (`"Name"`, or `"Name.Inner"` for a type nested in
+/// it), as a service's label is the bare type name.
 func qualifiedTypeName(_ type: any Any.Type) -> String {
     let reflected = String(reflecting: type)
+    if let name = nameAfterAnonymousContext(reflected) { return name }
     let moduleName = String(reflected.prefix { $0 != "." && $0 != "<" })
     guard !moduleName.isEmpty, moduleName.allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }),
         reflected.dropFirst(moduleName.count).first == "."
@@ -58,4 +63,23 @@ func qualifiedTypeName(_ type: any Any.Type) -> String {
         return reflected
     }
     return String(reflected.dropFirst(moduleName.count + 1))
+}
+
+/// `name` without its module and anything up to its last `(unknown context at $…).` segment, the runtime's
+/// spelling of a private or function-local scope: `"M.(unknown context at $1).P.Inner"` becomes `"P.Inner"`.
+///
+/// Such a scope may be a function, whose enclosing types are no part of the name one writes, so only what
+/// follows the last one is kept. Returns `nil` when `name` has no such segment.
+private func nameAfterAnonymousContext(_ name: String) -> String? {
+    let marker = "(unknown context at "
+    // A tuple or function type is left alone: cutting inside it would break its parentheses.
+    guard name.first != "(" else { return nil }
+    // Only the part before any generic arguments decides; the arguments are kept as they are.
+    let head = name.prefix { $0 != "<" }
+    guard let start = head.ranges(of: marker).last?.lowerBound,
+        let close = head[start...].firstIndex(of: ")")
+    else { return nil }
+    var rest = name[name.index(after: close)...]
+    if rest.first == "." { rest = rest.dropFirst() }
+    return rest.isEmpty ? nil : String(rest)
 }

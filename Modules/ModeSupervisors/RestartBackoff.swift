@@ -36,11 +36,15 @@ public struct RestartBackoff: Hashable, Sendable, CustomStringConvertible {
     /// An exponential backoff.
     ///
     /// - Parameters:
-    ///   - minimum: The first delay; positive.
-    ///   - maximum: The cap on the delay before jitter; at least `minimum`.
-    ///   - multiplier: The growth factor; at least 1.
+    ///   - minimum: The first delay; positive (zero or negative throws; use ``none`` for no delay).
+    ///   - maximum: The cap on the delay before jitter; at least `minimum`. A huge value such as
+    ///     `.seconds(Int64.max)` is allowed: a delay that long means "no restart until the supervisor stops"
+    ///     (the backoff sleep ends when it stops).
+    ///   - multiplier: The growth factor; at least 1 and finite. 1 keeps every delay at `minimum`.
     ///   - jitter: The random extra as a fraction of the delay, from 0 to 1.
-    ///   - resetAfter: The stable period after which the attempt count resets; positive.
+    ///   - resetAfter: The stable period after which the attempt count resets; positive. A huge value means
+    ///     the count never resets.
+    /// - Returns: The backoff.
     /// - Throws: ``SupervisorError/Code-swift.struct/invalidArgument`` for a value out of range.
     public static func exponential(
         minimum: Duration,
@@ -67,14 +71,27 @@ public struct RestartBackoff: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The delay before jitter of attempt `attempt` (0-based): `min(maximum, minimum × multiplier^attempt)`.
+    ///
+    /// Takes constant time for any attempt, `Int.max` included; a zero or negative attempt gives `minimum`.
     public func baseDelay(forAttempt attempt: Int) -> Duration {
         guard self.minimum > .zero else { return .zero }
-        var delay = self.minimum
-        for _ in 0..<max(0, attempt) {
-            delay = delay * self.multiplier
-            if delay >= self.maximum { return self.maximum }
+        guard attempt > 0, self.multiplier > 1, self.minimum < self.maximum else { return self.minimum }
+        // multiplier^attempt by squaring: at most 2 × 63 multiplications whatever the attempt (a loop of
+        // `attempt` steps would run for ages at Int.max with a multiplier close to 1). The factor only grows,
+        // so it can stop as soon as it reaches maximum / minimum; Double saturates at infinity, never traps.
+        let ratio = self.maximum / self.minimum
+        var factor = 1.0
+        var power = self.multiplier
+        var remaining = attempt
+        while remaining > 0 {
+            if remaining & 1 == 1 {
+                factor *= power
+                if factor >= ratio { return self.maximum }
+            }
+            remaining >>= 1
+            if remaining > 0 { power *= power }
         }
-        return min(delay, self.maximum)
+        return min(self.minimum * factor, self.maximum)
     }
 
     /// The delay of attempt `attempt` (0-based), with a random jitter drawn from `generator`.

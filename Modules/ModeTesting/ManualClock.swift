@@ -37,10 +37,13 @@ public final class ManualClock: Clock, Sendable {
         }
 
         /// Returns the instant `duration` later than this one.
-        public func advanced(by duration: Duration) -> Self { Self(offset: self.offset + duration) }
+        ///
+        /// Saturates at ±16 × `.seconds(Int64.max)` instead of overflowing `Duration`, so advancing a clock
+        /// by `.seconds(Int64.max)` again and again never traps.
+        public func advanced(by duration: Duration) -> Self { Self(offset: self.offset.saturatingSum(duration)) }
 
-        /// Returns the duration from this instant to `other`.
-        public func duration(to other: Self) -> Duration { other.offset - self.offset }
+        /// Returns the duration from this instant to `other` (saturating, as ``advanced(by:)`` does).
+        public func duration(to other: Self) -> Duration { other.offset.saturatingSum(.zero - self.offset) }
 
         /// Whether `lhs` comes before `rhs`.
         public static func < (lhs: Self, rhs: Self) -> Bool { lhs.offset < rhs.offset }
@@ -336,5 +339,21 @@ public final class ManualClock: Clock, Sendable {
             let waiter = self.state.withLock { $0.countWaiters.removeValue(forKey: id) }
             waiter?.continuation.resume()
         }
+    }
+}
+
+extension Duration {
+    /// The largest offset a ``ManualClock`` reaches: 16 × `.seconds(Int64.max)`, well inside `Duration`'s
+    /// range (about 18.4 × that).
+    fileprivate static let manualClockLimit = Duration.seconds(Int64.max) * 16
+
+    /// `self + other`, clamped to `-manualClockLimit ... manualClockLimit` instead of trapping on overflow.
+    fileprivate func saturatingSum(_ other: Duration) -> Duration {
+        let limit = Self.manualClockLimit
+        let low = Duration.zero - limit
+        let a = Swift.min(Swift.max(self, low), limit)
+        let b = Swift.min(Swift.max(other, low), limit)
+        if b > .zero { return a > limit - b ? limit : a + b }
+        return a < low - b ? low : a + b
     }
 }

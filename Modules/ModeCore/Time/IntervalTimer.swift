@@ -64,15 +64,18 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     ///   - name: The name used in log lines.
     ///   - scheduling: ``TimerScheduling/fixedRate`` (default) or ``TimerScheduling/driftCorrected``.
     ///   - maxDriftCorrection: The bound of each correction for ``TimerScheduling/driftCorrected``; 100 ms.
+    ///     Zero turns correction off; a huge value lets a correction be as large as the interval allows.
+    ///     Negative throws.
     ///   - jitter: The random delay added to the first deadline only; up to 5% of the interval (at most
     ///     1 s) by default. Tests pass ``TimerJitter/none``.
     ///   - logger: Where drift and overlap lines go; `mode.timers` by default.
     ///   - monitor: Where the counters go; read them here or through ``statistics``.
     ///   - tolerance: How late the clock may wake the timer, so it can batch the wake-ups of many timers;
-    ///     `nil` (the default) asks for the deadline itself.
+    ///     `nil` (the default) asks for the deadline itself. Zero is the same as `nil`; a huge value is
+    ///     allowed (the clock decides how much of it to use). Negative throws.
     ///   - clock: The clock to sleep on; tests pass a manual clock.
     /// - Throws: ``ServiceError`` `.invalidArgument` for a negative interval, the same error a service timer
-    ///   and `itertimer(every:)` throw.
+    ///   and `itertimer(every:)` throw; also for a negative `maxDriftCorrection` or `tolerance`.
     public init(
         every interval: Duration,
         name: String = "",
@@ -84,7 +87,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
         tolerance: Duration? = nil,
         clock: C
     ) throws {
-        try Self.validate(interval: interval, name: name)
+        try Self.validate(interval: interval, name: name, maxDriftCorrection: maxDriftCorrection, tolerance: tolerance)
         self.monitor = monitor
         self.tolerance = tolerance
         self.interval = interval
@@ -97,10 +100,25 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     }
 
     /// Rejects a negative interval with the error every Mode timer throws for it.
-    static func validate(interval: Duration, name: String) throws {
+    static func validate(
+        interval: Duration,
+        name: String,
+        maxDriftCorrection: Duration = .zero,
+        tolerance: Duration? = nil
+    ) throws {
+        let subject = name.isEmpty ? "a timer" : "timer \"\(name)\""
         guard interval >= .zero else {
-            let subject = name.isEmpty ? "a timer" : "timer \"\(name)\""
             throw ServiceError.invalidArgument("\(subject) has a negative interval (\(interval)); give it zero or more")
+        }
+        guard maxDriftCorrection >= .zero else {
+            throw ServiceError.invalidArgument(
+                "\(subject) has a negative maxDriftCorrection (\(maxDriftCorrection)); give it zero or more"
+            )
+        }
+        if let tolerance, tolerance < .zero {
+            throw ServiceError.invalidArgument(
+                "\(subject) has a negative tolerance (\(tolerance)); give it zero or more, or nil"
+            )
         }
     }
 

@@ -42,8 +42,11 @@ public struct Rate: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// A rate of `count` events every `duration`.
     ///
-    /// `Rate.events(5, per: .seconds(2))` is 2.5 per second. A zero `duration` gives an infinite rate, which
-    /// APIs that take a rate reject.
+    /// `Rate.events(5, per: .seconds(2))` is 2.5 per second. A zero `duration` gives an infinite rate (NaN for
+    /// zero events), and a negative one a negative rate; ``TokenBucket`` rejects both with
+    /// `TokenBucketError.invalidRate`, and ``interval`` reads zero or ``maximumInterval`` for them. A huge
+    /// `duration` such as `.seconds(Int64.max)` gives a tiny positive rate: a bucket that practically never
+    /// refills. Never traps.
     public static func events(_ count: Double, per duration: Duration) -> Rate {
         Rate(perSecond: count / duration.secondsAsDouble)
     }

@@ -45,10 +45,15 @@ public struct TimerDriftState: Hashable, Sendable {
     /// Creates the state for a timer started at `now`.
     ///
     /// - Parameters:
-    ///   - interval: The nominal time between ticks.
-    ///   - maxDriftCorrection: The bound of each correction; 100 ms by default, as in the original.
+    ///   - interval: The nominal time between ticks. Zero or negative: every sleep is that value (no
+    ///     correction; a caller sleeps not at all). A huge value such as `.seconds(Int64.max)` works; the
+    ///     arithmetic stays within `Duration`'s range.
+    ///   - maxDriftCorrection: The bound of each correction; 100 ms by default, as in the original. Zero turns
+    ///     correction off; a negative value counts as zero (and ``maxDriftCorrection`` reads zero); a huge
+    ///     value lets every correction through.
     ///   - now: The current time, on the same scale as later calls.
     public init(interval: Duration, maxDriftCorrection: Duration = .milliseconds(100), now: Duration) {
+        let maxDriftCorrection = max(maxDriftCorrection, .zero)
         self.interval = interval
         self.maxDriftCorrection = maxDriftCorrection
         self.maxDrift = min(interval * 0.3, .milliseconds(1200))

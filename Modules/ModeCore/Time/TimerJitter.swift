@@ -35,7 +35,9 @@ public struct TimerJitter: Hashable, Sendable {
     /// A jitter of up to `maximum`.
     ///
     /// - Parameters:
-    ///   - maximum: The largest delay; negative values count as zero.
+    ///   - maximum: The largest delay; zero and negative values mean no jitter. A bound beyond
+    ///     `UInt64.max` nanoseconds (about 584 years), such as `.seconds(Int64.max)`, draws as if it were that,
+    ///     and a draw is at most `Int64.max` nanoseconds (about 292 years): for a timer, "practically never".
     ///   - seed: A seed for a reproducible draw, or `nil`.
     /// - Returns: The jitter.
     public static func upTo(_ maximum: Duration, seed: UInt64? = nil) -> TimerJitter {
@@ -46,7 +48,8 @@ public struct TimerJitter: Hashable, Sendable {
     ///
     /// - Parameters:
     ///   - fraction: The share of the interval, for example `0.05`; negative or NaN values count as zero.
-    ///   - cap: The largest delay whatever the interval.
+    ///   - cap: The largest delay whatever the interval; zero or negative means no jitter, and a huge cap
+    ///     draws as ``upTo(_:seed:)`` does with a huge maximum.
     ///   - seed: A seed for a reproducible draw, or `nil`.
     /// - Returns: The jitter.
     public static func fraction(_ fraction: Double, cap: Duration, seed: UInt64? = nil) -> TimerJitter {
@@ -68,7 +71,10 @@ public struct TimerJitter: Hashable, Sendable {
     public func delay(for interval: Duration) -> Duration {
         let maximum = self.maximum(for: interval)
         let (seconds, attoseconds) = maximum.components
-        let nanoseconds = UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
+        // Whole nanoseconds, saturating: a bound past UInt64.max ns (about 584 years) draws up to that.
+        let (wholeSeconds, overflow) = UInt64(clamping: seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let fraction = UInt64(attoseconds / 1_000_000_000)
+        let nanoseconds = overflow ? UInt64.max : wholeSeconds.addingReportingOverflow(fraction).partialValue
         guard nanoseconds > 0 else { return .zero }
         let drawn: UInt64
         if let seed = self.seed {

@@ -42,19 +42,28 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
         self.measuredTicks == 0 ? .zero : self.totalLateness / self.measuredTicks
     }
 
-    /// Adds one tick's lateness (negative values count as zero).
+    /// The largest lateness ``recordLateness(_:)`` counts, and the most ``totalLateness`` grows to.
+    static let largestLateness = Duration.seconds(Int64.max)
+
+    /// Adds one tick's lateness (negative values count as zero; values beyond `.seconds(Int64.max)` count as
+    /// that, and ``totalLateness`` stops growing there instead of overflowing).
     public mutating func recordLateness(_ lateness: Duration) {
-        let late = max(lateness, .zero)
-        self.measuredTicks += 1
-        self.totalLateness += late
+        // Clamped to 0 ... Int64.max seconds, and the total saturates there: huge values must not trap.
+        let late = min(max(lateness, .zero), Self.largestLateness)
+        self.measuredTicks &+= 1
+        self.totalLateness =
+            self.totalLateness > Self.largestLateness - late ? Self.largestLateness : self.totalLateness + late
         self.maxLateness = max(self.maxLateness, late)
-        let micros = Int(late / .microseconds(1))
+        let ratio = late / .microseconds(1)
+        let micros = ratio < Double(Int.max) ? Int(ratio) : Int.max
         let bucket = micros <= 1 ? 0 : min(Int.bitWidth - (micros - 1).leadingZeroBitCount, 31)
         self.latenessHistogram[bucket] += 1
     }
 
     /// An upper bound of the lateness that `fraction` of the ticks stayed within (`0.99` for the p99), read
     /// from ``latenessHistogram``: a power of two of a microsecond, or zero before the first tick.
+    ///
+    /// `fraction` is clamped to `0 ... 1`; NaN counts as 0.
     public func latenessPercentile(_ fraction: Double) -> Duration {
         Self.percentile(fraction, of: self.latenessHistogram)
     }
@@ -63,7 +72,9 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
     public static func percentile(_ fraction: Double, of histogram: [Int]) -> Duration {
         let total = histogram.reduce(0, +)
         guard total > 0 else { return .zero }
-        let wanted = Int((Double(total) * min(max(fraction, 0), 1)).rounded(.up))
+        // NaN counts as 0 (the smallest bucket); Int(NaN) would trap.
+        let share = fraction.isNaN ? 0 : min(max(fraction, 0), 1)
+        let wanted = Int((Double(total) * share).rounded(.up))
         var seen = 0
         for (bucket, count) in histogram.enumerated() {
             seen += count

@@ -122,7 +122,8 @@ public final class TokenBucket: Sendable {
     /// How long until `count` tokens are there, counting tokens already reserved by waiting callers.
     ///
     /// - Parameter count: How many tokens.
-    /// - Returns: Zero if ``pour(_:)`` would succeed now.
+    /// - Returns: Zero if ``pour(_:)`` would succeed now. For a very slow rate the wait saturates at
+    ///   `Int64.max` nanoseconds (about 292 years) instead of overflowing.
     /// - Throws: ``TokenBucketError/invalidCount(_:capacity:)`` if `count` is not within `1...capacity`.
     public func expectedWait(for count: Int = 1) throws -> Duration {
         try self.checkCount(count)
@@ -136,7 +137,9 @@ public final class TokenBucket: Sendable {
 
     /// Takes `count` tokens, waiting on the clock until they are there.
     ///
-    /// Callers are served in call order. With `whenEmpty: .fail` it throws instead of waiting.
+    /// Callers are served in call order. With `whenEmpty: .fail` it throws instead of waiting. On a bucket
+    /// whose rate is practically zero (say `Rate.events(1, per: .seconds(Int64.max))`) the wait lasts until
+    /// the task is cancelled.
     ///
     /// - Parameter count: How many tokens to take.
     /// - Throws: ``TokenBucketError/invalidCount(_:capacity:)`` if `count` is not within `1...capacity`;

@@ -59,3 +59,12 @@ try await withThrowingTaskGroup { group in
     try await group.waitForAll()
 }
 print("hits on /:", hits["/"] ?? 0)
+
+// Heap: swift-collections' min-max heap, re-exported by ModeCollections (Python Mode's Heap).
+var heap: Heap = [7, 3, 9, 1]
+heap.insert(4)  // push
+let smallest = heap.popMin()  // pop: 1 (nil when empty)
+let pushed = heap.pushPopMin(2)  // pushpop: 2 is smaller than every element, so it comes straight back
+let replaced = heap.popMinAndInsert(8)  // replace: pops 3, then inserts 8
+let threeSmallest = Array(heap.unordered.sorted().prefix(3))  // nsmallest(3), heap untouched
+print("heap:", smallest ?? -1, pushed, replaced ?? -1, threeSmallest, "max:", heap.max ?? -1)
