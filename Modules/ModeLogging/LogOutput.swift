@@ -86,20 +86,7 @@ public final class LogOutput: Sendable {
         case .closure(let write, _):
             write(line)
         case .descriptor(let descriptor, _):
-            var bytes = Array(line.utf8)
-            self.lock.withLock { _ in
-                bytes.withUnsafeMutableBytes { buffer in
-                    var offset = 0
-                    while offset < buffer.count {
-                        let written = writeBytes(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                        if written < 0 {
-                            if errno == EINTR { continue }
-                            return
-                        }
-                        offset += written
-                    }
-                }
-            }
+            self.lock.withLock { _ in writeAll(descriptor, line) }
         }
     }
 
@@ -107,6 +94,23 @@ public final class LogOutput: Sendable {
         let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
         guard copy >= 0 else { return LogOutput(fileDescriptor: descriptor) }
         return LogOutput(fileDescriptor: copy, closeOnDeinit: true)
+    }
+}
+
+/// Writes all of `text` to `descriptor`, retrying short and interrupted writes; other errors are ignored
+/// (there is nowhere left to report them). ModeWorker writes its banner and stderr messages with it too.
+package func writeAll(_ descriptor: Int32, _ text: String) {
+    var bytes = Array(text.utf8)
+    bytes.withUnsafeMutableBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = writeBytes(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
     }
 }
 

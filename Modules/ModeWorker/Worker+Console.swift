@@ -1,4 +1,5 @@
 import ModeCore
+import ModeLogging
 
 #if canImport(Glibc)
 import Glibc
@@ -43,18 +44,3 @@ extension Worker {
     }
 }
 
-/// Writes all of `text` to `descriptor`, retrying short writes; errors are ignored.
-func writeAll(_ descriptor: Int32, _ text: String) {
-    var bytes = Array(text.utf8)
-    bytes.withUnsafeMutableBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += written
-        }
-    }
-}
