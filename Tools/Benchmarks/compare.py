@@ -184,6 +184,7 @@ def main():
     parser.add_argument("--venv", default=os.path.join(HERE, ".venv"), help="where to make the virtual environment")
     parser.add_argument("--out", help="folder for the JSON-line records and the table (default .build/compare-TIME)")
     parser.add_argument("--verbose", action="store_true", help="show every benchmark's own output")
+    parser.add_argument("--report", metavar="FOLDER", help="run nothing: print the table of the records in FOLDER")
     options = parser.parse_args()
     VERBOSE = options.verbose
     peers = options.only or PEERS
@@ -191,12 +192,23 @@ def main():
         peers = [peer for peer in peers if peer != "python"]
 
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
-    out = options.out or os.path.join(HERE, ".build", f"compare-{stamp}")
+    out = options.report or options.out or os.path.join(HERE, ".build", f"compare-{stamp}")
     os.makedirs(out, exist_ok=True)
     record = {peer: os.path.join(out, f"{peer}.jsonl") for peer in PEERS}
-    for path in record.values():
-        if os.path.exists(path):
-            os.remove(path)
+    if options.report:
+        peers = []
+    for peer in peers:  # a run replaces the records of the peers it runs and keeps the others
+        if os.path.exists(record[peer]):
+            os.remove(record[peer])
+
+    meta_path = os.path.join(out, "meta.json")
+    if options.report and os.path.exists(meta_path):
+        with open(meta_path) as file:
+            meta = json.load(file)
+        stamp, options.quick = meta["stamp"], meta["quick"]
+    elif not options.report:
+        with open(meta_path, "w") as file:
+            json.dump({"stamp": stamp, "quick": options.quick}, file)
 
     if not options.skip_build and ("swift" in peers or "plain" in peers):
         run(["swift", "build", "-c", "release"], os.environ)
@@ -230,7 +242,7 @@ def main():
         file.write(report)
     print(report)
     log(f"records and table in {out}")
-    missing = [key for key, *_ in FIGURES if "swift" in peers and not any(f == key for f, _ in results["swift"])]
+    missing = [key for key, *_ in FIGURES if not any(f == key for f, _ in results["swift"])]
     if "swift" in peers and missing:
         raise SystemExit(f"compare.py: no Mode for Swift figures for {', '.join(missing)}")
 

@@ -172,9 +172,10 @@ let timerBenchmarks: @Sendable () -> Void = {
                 let cpuBefore = cpuSeconds()
                 try await Task.sleep(for: window)
                 let cpuUsed = cpuSeconds() - cpuBefore
+                // Read the statistics at the end of the window: ticks during the stops below do not count.
+                let statistics = services.map(\.monitor.statistics)
                 for service in services { await service.stop() }
                 benchmark.stopMeasurement()
-                let statistics = services.map(\.monitor.statistics)
                 let delivered = statistics.reduce(0) { $0 + $1.iteration }
                 let total = statistics.reduce(Duration.zero) { $0 + $1.totalLateness }
                 let measured = statistics.reduce(0) { $0 + $1.measuredTicks }
