@@ -100,7 +100,7 @@ public func median(_ values: [Double]) -> Double {
     return sorted[sorted.count / 2]
 }
 
-/// The timer scenario's interval for `services` timers sharing a total of `totalTicksPerSecond`.
+/// The timer scenario's interval for `services` timers sharing a total of `totalTicksPerSecond` (at least 1 µs).
 public func timerInterval(services: Int, totalTicksPerSecond: Int) -> Duration {
-    .nanoseconds(Int64(services) * 1_000_000_000 / Int64(max(totalTicksPerSecond, 1)))
+    .nanoseconds(max(Int64(services) * 1_000_000_000 / Int64(max(totalTicksPerSecond, 1)), 1_000))
 }
