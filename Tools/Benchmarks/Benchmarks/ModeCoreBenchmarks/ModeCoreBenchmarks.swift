@@ -1,11 +1,8 @@
 // Service-runtime benchmarks: the scenarios ../../shared/baselines ran on Python's Mode and on plain Swift.
 import Benchmark
+import BenchmarkSupport
 import Logging
 import ModeCore
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The logger of every benchmark service: lifecycle lines are at info, so they are filtered, as in the
 /// Python baseline (root logger at WARNING with a null handler).
@@ -56,24 +53,7 @@ actor IdleService: Service {
     }
 }
 
-/// Resident memory of this process, from /proc/self/statm (its second field, in pages).
-func residentBytes() -> Int {
-    #if canImport(Glibc)
-    let fd = open("/proc/self/statm", O_RDONLY)
-    guard fd >= 0 else { return 0 }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 128)
-    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    guard count > 0 else { return 0 }
-    let fields = String(decoding: buffer[0..<count], as: UTF8.self).split(separator: " ")
-    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    #else
-    return 0
-    #endif
-}
-
-/// A service with one 10 ms timer that counts its ticks.
+/// A service with one timer that counts its ticks.
 actor TimerNode: Service {
     let runtime = ServiceRuntime(configuration: ServiceConfiguration(logger: quietLogger))
     let monitor = TimerMonitor()
@@ -94,35 +74,44 @@ actor TimerNode: Service {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    for count in [1_000, 10_000, 100_000] {
-        let iterations = count == 100_000 ? 5 : 20
+    // Sizes come from the environment (see BenchmarkSupport): MODE_BENCH_QUICK=1 for tiny ones.
+    for count in BenchEnvironment.sizes("MODE_BENCH_TREE_SIZES", full: [1_000, 10_000, 100_000], quick: [10, 100]) {
+        let iterations = BenchEnvironment.iterations(count >= 100_000 ? 5 : 20)
         let configuration = Benchmark.Configuration(
             metrics: [.wallClock, .cpuTotal, .mallocCountTotal],
+            warmupIterations: BenchEnvironment.quick ? 0 : 1,
             maxDuration: .seconds(30),
             maxIterations: iterations
         )
         Benchmark("Tree start, fan-out 10, N=\(count)", configuration: configuration) { benchmark in
             let root = makeTree(count: count)
+            let clock = ContinuousClock()
+            let began = clock.now
             benchmark.startMeasurement()
             try await root.start()
             benchmark.stopMeasurement()
+            record("tree_start", size: count, value: began.duration(to: clock.now).seconds * 1e6 / Double(count), unit: "us/service")
             await root.stop()
         }
         Benchmark("Tree stop, fan-out 10, N=\(count)", configuration: configuration) { benchmark in
             let root = makeTree(count: count)
             try await root.start()
+            let clock = ContinuousClock()
+            let began = clock.now
             benchmark.startMeasurement()
             await root.stop()
             benchmark.stopMeasurement()
+            record("tree_stop", size: count, value: began.duration(to: clock.now).seconds * 1e6 / Double(count), unit: "us/service")
         }
     }
 
     timerBenchmarks()
 
+    let idleCount = BenchEnvironment.count("MODE_BENCH_IDLE_SERVICES", full: 10_000, quick: 200)
     for useServiceSleep in [true, false] {
         let name = useServiceSleep ? "service.sleep(for:)" : "Task.sleep(for:)"
         Benchmark(
-            "Idle memory, 10,000 services with one task (\(name))",
+            "Idle memory, \(idleCount) services with one task (\(name))",
             configuration: .init(
                 metrics: [.custom("bytes per idle service"), .wallClock],
                 // One measurement in a fresh process: later iterations would reuse memory the first freed.
@@ -131,7 +120,7 @@ let benchmarks: @Sendable () -> Void = {
                 maxIterations: 1
             )
         ) { benchmark in
-            let count = 10_000
+            let count = idleCount
             let warmUp = IdleService(useServiceSleep: useServiceSleep)
             try await warmUp.start()
             await warmUp.stop()
@@ -140,61 +129,80 @@ let benchmarks: @Sendable () -> Void = {
             for service in services { try await service.start() }
             // Let every task reach its sleep.
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await Task.sleep(for: .milliseconds(1500)) }
+                group.addTask { try? await Task.sleep(for: .milliseconds(BenchEnvironment.quick ? 200 : 1500)) }
             }
             let after = residentBytes()
             benchmark.measurement(.custom("bytes per idle service"), (after - before) / count)
+            record(
+                useServiceSleep ? "idle_memory_service_sleep" : "idle_memory_task_sleep",
+                size: count, value: Double(after - before) / Double(count), unit: "B/service"
+            )
             for service in services { await service.stop() }
         }
     }
 }
 
-/// 1,000 services, each with a 10 ms timer, run for 5 s: ticks delivered, lateness, CPU.
+/// N services, each with one timer, all timers together due 100,000 times a second (N = 1,000: 10 ms each), run for
+/// 5 s: ticks delivered, lateness, CPU per tick. With and without a 1 ms wake-up tolerance.
 let timerBenchmarks: @Sendable () -> Void = {
-    for tolerance in [nil, Duration.milliseconds(1)] {
-        let name = tolerance.map { "tolerance \($0)" } ?? "no tolerance"
-        Benchmark(
-            "Timers, 1,000 services x 10 ms for 5 s (\(name))",
-            configuration: .init(
-                metrics: [
+    let totalRate = BenchEnvironment.count("MODE_BENCH_TIMER_TICKS_PER_SECOND", full: 100_000, quick: 1_000)
+    let window = Duration.milliseconds(BenchEnvironment.count("MODE_BENCH_TIMER_MILLISECONDS", full: 5_000, quick: 300))
+    let sizes = BenchEnvironment.sizes("MODE_BENCH_TIMER_SERVICES", full: [100, 1_000, 10_000], quick: [10, 100])
+    for count in sizes {
+        for tolerance in [nil, Duration.milliseconds(1)] {
+            let interval = timerInterval(services: count, totalTicksPerSecond: totalRate)
+            let name = tolerance.map { "tolerance \($0)" } ?? "no tolerance"
+            Benchmark(
+                "Timers, \(count) services x \(interval) for \(window) (\(name))",
+                configuration: .init(
+                    metrics: [
+                        .custom("ticks delivered (per mille of expected)", polarity: .prefersLarger, useScalingFactor: false),
+                        .custom("mean lateness (us)", useScalingFactor: false),
+                        .custom("p99 lateness, upper bound (us)", useScalingFactor: false),
+                        .custom("max lateness (us)", useScalingFactor: false),
+                        .cpuTotal, .wallClock,
+                    ],
+                    warmupIterations: 0,
+                    maxDuration: .seconds(60),
+                    maxIterations: 1
+                )
+            ) { benchmark in
+                let services = (0..<count).map { _ in TimerNode(interval: interval, tolerance: tolerance) }
+                for service in services { try await service.start() }
+                let cpuBefore = cpuSeconds()
+                try await Task.sleep(for: window)
+                let cpuUsed = cpuSeconds() - cpuBefore
+                // Read the statistics at the end of the window: ticks during the stops below do not count.
+                let statistics = services.map(\.monitor.statistics)
+                for service in services { await service.stop() }
+                benchmark.stopMeasurement()
+                let delivered = statistics.reduce(0) { $0 + $1.iteration }
+                let total = statistics.reduce(Duration.zero) { $0 + $1.totalLateness }
+                let measured = statistics.reduce(0) { $0 + $1.measuredTicks }
+                let histogram = statistics.reduce(into: [Int](repeating: 0, count: 32)) { sum, stats in
+                    for (bucket, count) in stats.latenessHistogram.enumerated() { sum[bucket] += count }
+                }
+                func micros(_ duration: Duration) -> Int { Int(duration / .microseconds(1)) }
+                let expected = Int(window / interval) * count
+                benchmark.measurement(
                     .custom("ticks delivered (per mille of expected)", polarity: .prefersLarger, useScalingFactor: false),
-                    .custom("mean lateness (us)", useScalingFactor: false),
+                    delivered * 1000 / max(expected, 1)
+                )
+                benchmark.measurement(.custom("mean lateness (us)", useScalingFactor: false), micros(total / max(measured, 1)))
+                benchmark.measurement(
                     .custom("p99 lateness, upper bound (us)", useScalingFactor: false),
+                    micros(TimerStatistics.percentile(0.99, of: histogram))
+                )
+                benchmark.measurement(
                     .custom("max lateness (us)", useScalingFactor: false),
-                    .cpuTotal, .wallClock,
-                ],
-                warmupIterations: 0,
-                maxDuration: .seconds(60),
-                maxIterations: 1
-            )
-        ) { benchmark in
-            let interval = Duration.milliseconds(10)
-            let services = (0..<1_000).map { _ in TimerNode(interval: interval, tolerance: tolerance) }
-            for service in services { try await service.start() }
-            try await Task.sleep(for: .seconds(5))
-            for service in services { await service.stop() }
-            benchmark.stopMeasurement()
-            let statistics = services.map(\.monitor.statistics)
-            let delivered = statistics.reduce(0) { $0 + $1.iteration }
-            let total = statistics.reduce(Duration.zero) { $0 + $1.totalLateness }
-            let measured = statistics.reduce(0) { $0 + $1.measuredTicks }
-            let histogram = statistics.reduce(into: [Int](repeating: 0, count: 32)) { sum, stats in
-                for (bucket, count) in stats.latenessHistogram.enumerated() { sum[bucket] += count }
+                    micros(statistics.map(\.maxLateness).max() ?? .zero)
+                )
+                let suffix = tolerance == nil ? "" : "_tolerance_1ms"
+                record("timers_cpu\(suffix)", size: count, value: cpuUsed * 1e6 / Double(max(delivered, 1)), unit: "us CPU/tick")
+                record("timers_cores\(suffix)", size: count, value: cpuUsed / window.seconds, unit: "cores")
+                record("timers_delivered\(suffix)", size: count, value: Double(delivered) * 100 / Double(max(expected, 1)), unit: "% of ticks")
+                record("timers_mean_late\(suffix)", size: count, value: (total / max(measured, 1)).seconds * 1e3, unit: "ms")
             }
-            func micros(_ duration: Duration) -> Int { Int(duration / .microseconds(1)) }
-            benchmark.measurement(
-                .custom("ticks delivered (per mille of expected)", polarity: .prefersLarger, useScalingFactor: false),
-                delivered * 1000 / (1_000 * 500)
-            )
-            benchmark.measurement(.custom("mean lateness (us)", useScalingFactor: false), micros(total / max(measured, 1)))
-            benchmark.measurement(
-                .custom("p99 lateness, upper bound (us)", useScalingFactor: false),
-                micros(TimerStatistics.percentile(0.99, of: histogram))
-            )
-            benchmark.measurement(
-                .custom("max lateness (us)", useScalingFactor: false),
-                micros(statistics.map(\.maxLateness).max() ?? .zero)
-            )
         }
     }
 }

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import ModeQueues
 
 /// One producer task puts `count` Ints, one consumer task takes them with `get()`; returns the sum taken.
@@ -45,32 +46,35 @@ private func transferWithIterator(_ count: Int, through queue: FlowControlQueue<
 private struct WrongSum: Error {}
 
 let benchmarks: @Sendable () -> Void = {
+    let items = BenchEnvironment.count("MODE_BENCH_QUEUE_ITEMS", full: 1_000_000, quick: 10_000)
     let configuration = Benchmark.Configuration(
-        metrics: [.throughput, .wallClock, .cpuTotal],
-        scalingFactor: .mega,
+        metrics: [.wallClock, .cpuTotal],
+        warmupIterations: BenchEnvironment.quick ? 0 : 1,
         maxDuration: .seconds(30),
-        maxIterations: 10
+        maxIterations: BenchEnvironment.iterations(10)
     )
-    // Each iteration moves scaledIterations.count (1,000,000) Ints, so throughput reads in M items/s.
-    let cases: [(name: String, maxsize: Int, iterator: Bool)] = [
-        ("FlowControlQueue bounded(1000) put/get 1P1C", 1_000, false),
-        ("FlowControlQueue bounded(1000) put/for-await 1P1C", 1_000, true),
-        ("FlowControlQueue unbounded put/get 1P1C", 0, false),
+    // Each iteration moves `items` Ints from one producer task to one consumer task.
+    let cases: [(name: String, figure: String, maxsize: Int, iterator: Bool)] = [
+        ("FlowControlQueue bounded(1000) put/get 1P1C", "queue_bounded", 1_000, false),
+        ("FlowControlQueue bounded(1000) put/for-await 1P1C", "queue_bounded_for_await", 1_000, true),
+        ("FlowControlQueue unbounded put/get 1P1C", "queue_unbounded", 0, false),
     ]
     for testCase in cases {
-        Benchmark(testCase.name, configuration: configuration) { benchmark in
-            let count = benchmark.scaledIterations.count
+        Benchmark("\(testCase.name), \(items) items", configuration: configuration) { benchmark in
             let queue = FlowControlQueue<Int>(
                 maxsize: testCase.maxsize,
                 flowControl: FlowControlEvent(initiallySuspended: false)
             )
+            let clock = ContinuousClock()
+            let began = clock.now
             benchmark.startMeasurement()
             let sum =
                 testCase.iterator
-                ? try await transferWithIterator(count, through: queue)
-                : try await transferWithGet(count, through: queue)
+                ? try await transferWithIterator(items, through: queue)
+                : try await transferWithGet(items, through: queue)
             benchmark.stopMeasurement()
-            guard sum == count * (count - 1) / 2 else { throw WrongSum() }
+            record(testCase.figure, size: items, value: began.duration(to: clock.now).seconds * 1e9 / Double(items), unit: "ns/item")
+            guard sum == items * (items - 1) / 2 else { throw WrongSum() }
         }
     }
 }

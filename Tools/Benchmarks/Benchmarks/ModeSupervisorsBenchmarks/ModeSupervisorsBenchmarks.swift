@@ -1,6 +1,7 @@
 // Supervisor benchmark: how long from a child's crash to its next onStarted under one-for-one, as the Python
 // baseline measured (152 µs median, 273 µs p99 on the reference machine).
 import Benchmark
+import BenchmarkSupport
 import Logging
 import ModeCore
 import ModeSupervisors
@@ -43,15 +44,17 @@ func nanoseconds(_ duration: Duration) -> Int {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.timeUnits = .microseconds
+    let cycles = BenchEnvironment.count("MODE_BENCH_RESTART_CYCLES", full: 1_000, quick: 20)
     Benchmark(
-        "Supervisor one-for-one: 1,000 crash → onStarted cycles",
+        "Supervisor one-for-one: \(cycles) crash → onStarted cycles",
         configuration: .init(
             metrics: [
                 .wallClock,
                 .custom("crash→onStarted median (ns)", polarity: .prefersSmaller),
                 .custom("crash→onStarted p99 (ns)", polarity: .prefersSmaller),
             ],
-            maxIterations: 10
+            warmupIterations: BenchEnvironment.quick ? 0 : 1,
+            maxIterations: BenchEnvironment.iterations(10)
         )
     ) { benchmark in
         let (starts, continuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
@@ -65,9 +68,9 @@ let benchmarks: @Sendable () -> Void = {
         try await supervisor.start()
         _ = await iterator.next()
         var samples: [Duration] = []
-        samples.reserveCapacity(1_000)
+        samples.reserveCapacity(cycles)
         benchmark.startMeasurement()
-        for _ in 0..<1_000 {
+        for _ in 0..<cycles {
             let crashed = ContinuousClock.now
             child.crash(Boom())
             guard let started = await iterator.next() else { break }
@@ -78,5 +81,7 @@ let benchmarks: @Sendable () -> Void = {
         samples.sort()
         benchmark.measurement(.custom("crash→onStarted median (ns)"), nanoseconds(percentile(samples, 0.5)))
         benchmark.measurement(.custom("crash→onStarted p99 (ns)"), nanoseconds(percentile(samples, 0.99)))
+        record("restart_median", size: cycles, value: percentile(samples, 0.5).seconds * 1e6, unit: "us")
+        record("restart_p99", size: cycles, value: percentile(samples, 0.99).seconds * 1e6, unit: "us")
     }
 }
