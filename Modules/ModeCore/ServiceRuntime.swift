@@ -585,6 +585,9 @@ public final class ServiceRuntime: Sendable {
                 _ = await self.bailIfStopping(service)
                 return
             }
+            // A stop that gave up waiting for this start (a hung hook that threw at last) owns the teardown.
+            let phase = self.state.withLock { $0.phase }
+            if phase == .stopping || phase == .stopped { throw error }
             // The failed start is torn down like a stop: loops that test `shouldStop` (or sleep on the service)
             // must end now, not at the end of the grace period.
             self.state.withLock { $0.stopRequested = true }
@@ -602,8 +605,9 @@ public final class ServiceRuntime: Sendable {
     private func bailIfStopping(_ service: some Service) async -> Bool {
         let (stopRequested, crashed, phase) = self.state.withLock { ($0.stopRequested, $0.crashed, $0.phase) }
         if stopRequested {
-            // A stop that gave up waiting for this start (its deadline passed) has already torn it down.
-            if phase != .stopped { await self.performStop(service) }
+            // A stop that gave up waiting for this start (its deadline passed) is tearing it down, or has:
+            // that stop owns the teardown, and this start only ends.
+            if phase != .stopped, phase != .stopping { await self.performStop(service) }
             return true
         }
         if crashed {

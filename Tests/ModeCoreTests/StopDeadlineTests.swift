@@ -160,6 +160,42 @@ struct StopDeadlineTests {
         #expect(world.count("A.onShutdown") == 1)
     }
 
+    @Test func aHungStartThatFailsLateLeavesTheForcedStopAlone() async throws {
+        let world = World()
+        let fail = Gate()
+        let inStop = Gate()
+        let service = world.service(
+            "A",
+            hooks: [
+                "onStart": { _ in
+                    world.entered.open()
+                    await world.hang.wait()
+                    throw Boom()
+                },
+                "onStop": { _ in
+                    inStop.open()
+                    await fail.wait()
+                },
+            ]
+        )
+        let starting = Task { try await service.start() }
+        await world.entered.wait()
+        let stopping = Task { await service.stop() }
+        await world.clock.waitForSleeper(until: world.clock.now.advanced(by: .seconds(30)))
+        world.clock.advance(by: .seconds(30))
+        // The forced stop now waits in onStop; the start's hook throws meanwhile.
+        await inStop.wait()
+        world.hang.open()
+        await #expect(throws: Boom.self) { try await starting.value }
+        // The late failure did not tear the service down a second time or mark it failed under the stop.
+        #expect(service.runtime.lifecycleState == .stopping)
+        fail.open()
+        await stopping.value
+        #expect(service.state == .stopped)
+        #expect(world.count("A.onStop") == 1)
+        #expect(world.count("A.onShutdown") == 1)
+    }
+
     @Test func withoutADeadlineTheStopWaitsForTheHook() async throws {
         let world = World()
         let service = world.service("A", stopTimeout: .some(nil), hooks: ["onStop": world.hanging])
