@@ -69,7 +69,7 @@ public final class ExecutorMonitor: Sendable {
             throw .invalidArgument("ExecutorMonitor's interval must be positive (got \(interval))")
         }
         self.threshold = threshold
-        self.interval = interval.map { min($0, longestWait) } ?? Self.defaultInterval(for: threshold)
+        self.interval = interval.map { min($0, ContinuousClock.longestSleepStep) } ?? Self.defaultInterval(for: threshold)
     }
 
     /// A monitor for settings already validated.

@@ -122,7 +122,7 @@ extension Worker {
             let clock = self.options.clock
             group.addTask {
                 do {
-                    try await sleepInSteps(for: deadline, on: clock)
+                    try await clock.sleepBounded(for: deadline)
                     sink.yield(.deadlinePassed)
                 } catch {}
             }
@@ -206,7 +206,7 @@ extension Worker {
         let clock = self.options.clock
         while !Task.isCancelled {
             do {
-                try await sleepInSteps(for: max(interval, .milliseconds(1)), on: clock)
+                try await clock.sleepBounded(for: max(interval, .milliseconds(1)))
             } catch {
                 return
             }

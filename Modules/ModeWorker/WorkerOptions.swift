@@ -153,17 +153,3 @@ public struct WorkerOptions: Sendable {
         }
     }
 }
-
-/// The longest single wait the Worker hands to a clock (about 100 years): longer ones are waited in steps, so
-/// `.seconds(Int64.max)` means "practically forever" and never overflows a clock's arithmetic.
-let longestWait = Duration.seconds(3_153_600_000)
-
-/// Sleeps `duration` on `clock`, in steps of at most ``longestWait``; throws `CancellationError` when cancelled.
-func sleepInSteps(for duration: Duration, on clock: any Clock<Duration>) async throws {
-    var remaining = duration
-    repeat {
-        let step = min(remaining, longestWait)
-        try await clock.sleep(for: step)
-        remaining -= step
-    } while remaining > .zero
-}
