@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import ModeLogging
 
 /// A point in real (wall-clock) time, UTC, to the nanosecond: what a snapshot stamps its readings with.
 ///
@@ -34,11 +28,10 @@ public struct WallClockTime: Hashable, Comparable, Sendable, CustomStringConvert
         self.nanoseconds = Int32(nanos)
     }
 
-    /// The current time, from the system's real-time clock.
+    /// The current time, from the system's real-time clock (read the way log time stamps read it).
     public static var now: WallClockTime {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return WallClockTime(secondsSinceEpoch: Int64(spec.tv_sec), nanoseconds: Int32(spec.tv_nsec))
+        let instant = LogTimeSource.Instant.now()
+        return WallClockTime(secondsSinceEpoch: Int64(instant.secondsSinceEpoch), nanoseconds: Int32(instant.nanoseconds))
     }
 
     /// This time moved by `duration` (which may be negative); saturates instead of trapping.
