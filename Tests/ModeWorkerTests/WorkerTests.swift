@@ -11,6 +11,33 @@ import UnixSignals
 
 @Suite(.timeLimit(.minutes(1)))
 struct WorkerTests {
+    /// A → B where B's `onStop` hangs: `started` opens when A has started, `stuck` when B's stop hangs, and
+    /// `release` lets it go on.
+    func treeWithAHungStop(events: EventLog, logger: Logger) -> (a: TestService, started: Gate, stuck: Gate, release: Gate) {
+        let started = Gate()
+        let stuck = Gate()
+        let release = Gate()
+        let b = TestService(
+            "B",
+            events: events,
+            logger: logger,
+            hooks: [
+                "onStop": { _ in
+                    stuck.open()
+                    await release.wait()
+                }
+            ]
+        )
+        let a = TestService(
+            "A",
+            events: events,
+            logger: logger,
+            dependencies: [b],
+            hooks: ["onStarted": { _ in started.open() }]
+        )
+        return (a, started, stuck, release)
+    }
+
     @Test func sigtermStopsTheTreeInReverseOrderAndExitsZero() async throws {
         let (logger, memory) = makeMemoryLogger()
         let events = EventLog()
@@ -130,27 +157,7 @@ struct WorkerTests {
     @Test func aSecondSignalWhileStoppingForcesTheExitAndNamesWhatIsStuck() async throws {
         let (logger, memory) = makeMemoryLogger()
         let events = EventLog()
-        let started = Gate()
-        let stuck = Gate()
-        let release = Gate()
-        let b = TestService(
-            "B",
-            events: events,
-            logger: logger,
-            hooks: [
-                "onStop": { _ in
-                    stuck.open()
-                    await release.wait()
-                }
-            ]
-        )
-        let a = TestService(
-            "A",
-            events: events,
-            logger: logger,
-            dependencies: [b],
-            hooks: ["onStarted": { _ in started.open() }]
-        )
+        let (a, started, stuck, release) = self.treeWithAHungStop(events: events, logger: logger)
         let worker = Worker(options: testOptions(logger: logger, stopDeadline: nil)) { [a] }
         async let code = worker.execute()
         await started.wait()
@@ -169,27 +176,7 @@ struct WorkerTests {
         let (logger, memory) = makeMemoryLogger()
         let clock = ManualClock()
         let events = EventLog()
-        let started = Gate()
-        let stuck = Gate()
-        let release = Gate()
-        let b = TestService(
-            "B",
-            events: events,
-            logger: logger,
-            hooks: [
-                "onStop": { _ in
-                    stuck.open()
-                    await release.wait()
-                }
-            ]
-        )
-        let a = TestService(
-            "A",
-            events: events,
-            logger: logger,
-            dependencies: [b],
-            hooks: ["onStarted": { _ in started.open() }]
-        )
+        let (a, started, stuck, release) = self.treeWithAHungStop(events: events, logger: logger)
         let worker = Worker(options: testOptions(logger: logger, clock: clock, stopDeadline: .seconds(5))) { [a] }
         // A dedicated thread that will not end: asked to, but busy with work that never returns.
         let thread = ServiceThread(name: "stuck-thread")
