@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func matchesHeapqOnRandomSequences() {
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)  // LRUCacheTests' generator
         for _ in 0..<50 {
             var heap = Heap<Int>()
             var model: [Int] = []
@@ -73,18 +73,5 @@ import Testing
                 #expect(heap.unordered.sorted() == model.sorted())
             }
         }
-    }
-}
-
-/// A small deterministic generator, so a failure can be replayed.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -34,18 +34,6 @@ struct LifecycleFuzzTests {
         var failures: Int { self.state.withLock { $0.failures } }
     }
 
-    /// SplitMix64: a tiny generator whose sequence depends only on the seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     enum Operation: CaseIterable {
         case start, stop, restart, crash, maybeStart, add, remove, armFailure, concurrentStopAndStart
     }
@@ -73,7 +61,7 @@ struct LifecycleFuzzTests {
 
     @Test(arguments: [1, 2, 3, 5, 8, 13, 21, 34] as [UInt64])
     func randomHistoriesLeaveExplainableStates(seed: UInt64) async throws {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix(seed: seed)  // StressTests' seeded generator
         let clock = ManualClock()
         let faults = Faults()
         let leaf = self.makeService("Leaf", faults: faults, clock: clock)
