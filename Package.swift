@@ -204,6 +204,7 @@ let package = Package(
             name: "ModeTestingTests",
             dependencies: [
                 "ModeTesting", "ModeCore", "ModeConcurrencyHelpers", "ModeSupervisors", "ModeLogging",
+                "ModeTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],

@@ -3,6 +3,7 @@ import ModeConcurrencyHelpers
 import ModeCore
 import ModeLogging
 import ModeSupervisors
+import ModeTestSupport
 import ModeTesting
 import Testing
 
@@ -237,30 +238,5 @@ struct ManualClockDrivesModeTests {
             while !recorder.hasTimedOut { await Task.yield() }  // the watchdog woke and flipped the flag
             #expect(clock.sleeperCount == 0)
         }
-    }
-}
-
-/// A one-shot gate a test opens to let waiting code go on; waiting ignores cancellation on purpose.
-final class Gate: Sendable {
-    private let state = Locked<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let open = self.state.withLock { state -> Bool in
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if open { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiters = self.state.withLock { state in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
     }
 }
