@@ -34,7 +34,11 @@ let package = Package(
             ],
             path: "Modules/Mode"
         ),
-        .testTarget(name: "ModeTests", dependencies: ["Mode"], path: "Tests/ModeTests"),
+        .testTarget(
+            name: "ModeTests",
+            dependencies: ["Mode", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Tests/ModeTests"
+        ),
 
         // Internal: the pthread-backed lock every module uses (no product; see Locked.swift for why).
         .target(name: "ModeConcurrencyHelpers", path: "Modules/ModeConcurrencyHelpers"),

@@ -42,6 +42,11 @@ actor Webserver: Service {
         logger.info("Serving on http://\(host):\(port)")
     }
 
+    /// Runs after the server (the child) has stopped.
+    func onShutdown() async throws {
+        logger.info("Web server closed")
+    }
+
     /// The Worker at the top of the tree: the beacon's root node leads to it.
     nonisolated var worker: Worker? { beacon.root.value.service as? Worker }
 
@@ -67,6 +72,7 @@ actor Webserver: Service {
         }
 
         // The operator's endpoints, all read from the running tree.
+        router.get("/") { _, _ in Self.index }
         router.get("/health/ready") { _, _ in
             let health = self.worker?.health
             return Self.probe(health, passes: health?.isReady == true)
@@ -96,6 +102,17 @@ actor Webserver: Service {
         }
         return router
     }
+
+    private static let index = """
+        The Mode tutorial. Endpoints:
+          PUT /users/:id {"name": "..."}   GET /users/:id    the user cache
+          GET /health/ready   GET /health/live                the Worker's health (200 or 503)
+          GET /tree (JSON)    GET /tree.txt                   the live service tree
+          GET /graph.dot      GET /graph.mmd                  the tree as Graphviz DOT and Mermaid
+          GET /metrics                                        Prometheus text format
+        Websockets: ws://<host>:<ws-port>/ws answers each text message with "echo: <message>".
+
+        """
 
     /// 200 with the reading when the probe passes, 503 otherwise.
     private static func probe(_ health: WorkerHealth?, passes: Bool) -> EditedResponse<String> {

@@ -21,13 +21,18 @@ actor Websockets: Service {
     func initDependencies() -> [any Service] {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.ws("/ws") { inbound, outbound, _ in
-            await self.connected()
-            defer { Task { await self.disconnected() } }
-            try await outbound.write(.text("welcome to the Mode tutorial"))
-            for try await message in inbound.messages(maxSize: 64 * 1024) {
-                guard case .text(let text) = message else { continue }
-                try await outbound.write(.text("echo: \(text)"))
+            await self.opened()
+            do {
+                try await outbound.write(.text("welcome to the Mode tutorial"))
+                for try await message in inbound.messages(maxSize: 64 * 1024) {
+                    guard case .text(let text) = message else { continue }  // binary messages get no answer
+                    try await outbound.write(.text("echo: \(text)"))
+                }
+            } catch {
+                await self.closed()
+                throw error
             }
+            await self.closed()
         }
         let server = Application(
             router: Router(),  // plain HTTP requests to this port get 404
@@ -44,13 +49,18 @@ actor Websockets: Service {
         logger.info("Serving websockets on ws://\(host):\(port)/ws")
     }
 
-    private func connected() {
+    /// Runs after the server (the child) has stopped.
+    func onShutdown() async throws {
+        logger.info("Websocket server closed")
+    }
+
+    private func opened() {
         clients += 1
         logger.info("Client connected (\(clients) open)")
     }
 
-    private func disconnected() {
+    private func closed() {
         clients -= 1
-        logger.info("Client disconnected (\(clients) open)")
+        logger.info("Client left (\(clients) open)")
     }
 }
