@@ -105,5 +105,7 @@ started=$(order 'Starting\.\.\.')
 stopped=$(order 'Stopping\.\.\.')
 [[ "$started" == "Worker App Websockets WebSocketServer UserCache Webserver HTTPServer " ]] || fail "start order: $started"
 [[ "$stopped" == "Worker App Webserver HTTPServer UserCache Websockets WebSocketServer " ]] || fail "stop order: $stopped"
+closed=$(sed -nE 's/.*\]: \[\^-*([A-Za-z]+)\]: (Web server|Websocket server) closed$/\1/p' "$log" | tr '\n' ' ')
+[[ "$closed" == "Webserver Websockets " ]] || fail "the servers' closed lines: $closed"
 echo "stopped with status 0, in reverse order: $stopped"
 echo "tutorial-check: OK"

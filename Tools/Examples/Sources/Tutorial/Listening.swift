@@ -14,15 +14,17 @@ struct Listening: Sendable {
         continuation.yield()
     }
 
-    /// Waits for `signal()`, at most `timeout`; returns early (without error) if `service` stops or crashes
-    /// first, as it does when the server cannot bind its port.
-    func wait(in service: some Service, timeout: Duration = .seconds(30)) async throws {
+    /// Waits for `signal()`, at most `timeout`.
+    ///
+    /// - Returns: `true` once the server listens; `false` if `service` stops or crashes first (as it does when
+    ///   the server cannot bind its port: the crash climbs to the Worker, which stops and exits 1).
+    /// - Throws: `TutorialError` when the server is not listening after `timeout`.
+    func wait(in service: some Service, timeout: Duration = .seconds(30)) async throws -> Bool {
         let events = self.events
-        let outcome = try await service.wait(timeout: timeout) {
-            for await _ in events { return }
-        }
-        if case .timedOut = outcome {
-            throw TutorialError("\(service.label): the server was not listening after \(timeout)")
+        switch try await service.wait(timeout: timeout, { for await _ in events { return } }) {
+        case .completed: return true
+        case .stopped: return false
+        case .timedOut: throw TutorialError("\(service.label): the server was not listening after \(timeout)")
         }
     }
 }

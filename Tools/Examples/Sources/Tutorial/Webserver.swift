@@ -38,7 +38,7 @@ actor Webserver: Service {
     }
 
     func onStarted() async throws {
-        try await listening.wait(in: self)
+        guard try await listening.wait(in: self) else { return }
         logger.info("Serving on http://\(host):\(port)")
     }
 

@@ -45,7 +45,7 @@ actor Websockets: Service {
     }
 
     func onStarted() async throws {
-        try await listening.wait(in: self)
+        guard try await listening.wait(in: self) else { return }
         logger.info("Serving websockets on ws://\(host):\(port)/ws")
     }
 
