@@ -4,11 +4,12 @@
 # 0 in time, with its services stopping in reverse order. Needs curl and python3 (standard library only).
 set -euo pipefail
 cd "$(dirname "$0")"
+command -v curl > /dev/null || { echo "tutorial-check: needs curl" >&2; exit 1; }
 
 fail() {
     echo "tutorial-check: FAILED: $*" >&2
     echo "--- the Tutorial's log:" >&2
-    cat "$log" >&2 || true
+    cat "${log:-/dev/null}" >&2 || true
     exit 1
 }
 
@@ -32,7 +33,8 @@ base="http://127.0.0.1:$http_port"
 
 binary="$(swift build --package-path . --show-bin-path)/Tutorial"
 [[ -x "$binary" ]] || { echo "tutorial-check: $binary is not built" >&2; exit 1; }
-"$binary" --port "$http_port" --ws-port "$ws_port" --graph "$work/graph.dot" --no-color > "$log" 2>&1 &
+# A short user TTL, so the cache's expiry timer is seen to work below.
+"$binary" --port "$http_port" --ws-port "$ws_port" --user-ttl 2 --graph "$work/graph.dot" --no-color > "$log" 2>&1 &
 pid=$!
 echo "Tutorial started (pid $pid, HTTP $http_port, websockets $ws_port)"
 
@@ -90,6 +92,13 @@ if command -v dot > /dev/null; then
     [[ "$(head -c 4 "$work/graph.png" | od -An -c | tr -d ' ')" == '211PNG' ]] || fail "no PNG of the graph"
 fi
 echo "operator endpoints answer; graph written"
+
+# The user cache's timer drops the user once it has been idle for longer than the TTL (2 s, swept every 2 s).
+for _ in $(seq 1 30); do grep -q 'Dropped 1 expired user(s); 0 left' "$log" && break; sleep 0.5; done
+grep -q 'Dropped 1 expired user(s); 0 left' "$log" || fail "the user was not dropped within 15 seconds"
+status=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$base/users/ada")
+[[ "$status" == 404 ]] || fail "GET /users/ada answered $status after expiry, not 404"
+echo "the cache's timer dropped the idle user"
 
 # Stop: SIGTERM, a clean exit 0 within 30 seconds, services stopping in reverse order.
 kill -TERM "$pid"

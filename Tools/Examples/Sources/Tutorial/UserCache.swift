@@ -7,7 +7,8 @@ struct User: ResponseCodable, Sendable {
     var name: String
 }
 
-/// Users by id, in memory. An entry nobody reads or writes for `ttl` is dropped by the `expire` timer.
+/// Users by id, in memory. The `expire` timer drops the entries nobody has read or written for longer than `ttl`
+/// (an entry lives at least `ttl`, and at most one sweep interval more).
 actor UserCache: Service {
     let runtime = ServiceRuntime()
     let ttl: Duration
@@ -32,12 +33,12 @@ actor UserCache: Service {
         return entries[id]?.user
     }
 
-    /// One sweep: every entry has been idle one interval longer; those idle for `ttl` or more go.
+    /// One sweep: every entry has been idle one interval longer; those idle for longer than `ttl` go.
     private func removeExpired() {
         let before = entries.count
         entries = entries.compactMapValues { entry in
             let idle = entry.idle + sweepInterval
-            return idle >= ttl ? nil : (entry.user, idle)
+            return idle > ttl ? nil : (entry.user, idle)
         }
         if entries.count < before {
             logger.info("Dropped \(before - entries.count) expired user(s); \(entries.count) left")

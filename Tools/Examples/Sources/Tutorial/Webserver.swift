@@ -47,8 +47,11 @@ actor Webserver: Service {
         logger.info("Web server closed")
     }
 
-    /// The Worker at the top of the tree: the beacon's root node leads to it.
-    nonisolated var worker: Worker? { beacon.root.value.service as? Worker }
+    /// The service at the top of the tree, the Worker: each service's beacon node links to its parent's.
+    nonisolated var top: any Service { beacon.root.value.service ?? self }
+
+    /// The Worker that runs the tree, if one does.
+    nonisolated var worker: Worker? { top as? Worker }
 
     private func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
@@ -82,20 +85,19 @@ actor Webserver: Service {
             return Self.probe(health, passes: health?.isLive == true)
         }
         router.get("/tree") { _, _ in
-            let top = self.beacon.root.value.service ?? self
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let json = String(decoding: try encoder.encode(top.snapshot()), as: UTF8.self)
+            let json = String(decoding: try encoder.encode(self.top.snapshot()), as: UTF8.self)
             return Self.text(json + "\n", type: "application/json")
         }
         router.get("/tree.txt") { _, _ in
-            (self.beacon.root.value.service ?? self).snapshot().text
+            self.top.snapshot().text
         }
         router.get("/graph.dot") { _, _ in
-            Self.text(self.beacon.root.dot(), type: "text/vnd.graphviz")
+            Self.text(self.top.dot(), type: "text/vnd.graphviz")
         }
         router.get("/graph.mmd") { _, _ in
-            Self.text(self.beacon.root.mermaid(), type: "text/plain; charset=utf-8")
+            Self.text(self.top.mermaid(), type: "text/plain; charset=utf-8")
         }
         router.get("/metrics") { _, _ in
             Self.text(self.metrics.emitToString(), type: "text/plain; version=0.0.4; charset=utf-8")
