@@ -54,14 +54,15 @@ status=$(curl -sS --max-time 5 -o "$work/put" -w '%{http_code}' -X PUT "$base/us
     -H 'content-type: application/json' -d '{"name": "Ada Lovelace"}')
 [[ "$status" == 201 ]] || fail "PUT /users/ada answered $status: $(cat "$work/put")"
 body=$(curl -fsS --max-time 5 "$base/users/ada") || fail "GET /users/ada failed"
-python3 -c 'import json, sys; u = json.loads(sys.argv[1]); sys.exit(u != {"id": "ada", "name": "Ada Lovelace"})' "$body" \
+python3 -c 'import json, sys; sys.exit(json.loads(sys.argv[1]) != {"id": "ada", "name": "Ada Lovelace"})' "$body" \
     || fail "GET /users/ada answered $body"
 status=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$base/users/nobody")
 [[ "$status" == 404 ]] || fail "GET /users/nobody answered $status, not 404"
 echo "users: $body"
 
 # A websocket message with a real answer: the greeting, then the echo.
-python3 websocket-check.py 127.0.0.1 "$ws_port" /ws "hello, Mode" > "$work/ws" 2>&1 || fail "websocket: $(cat "$work/ws")"
+python3 websocket-check.py 127.0.0.1 "$ws_port" /ws "hello, Mode" > "$work/ws" 2>&1 \
+    || fail "websocket: $(cat "$work/ws")"
 grep -qx "welcome to the Mode tutorial" "$work/ws" || fail "no websocket greeting: $(cat "$work/ws")"
 grep -qx "echo: hello, Mode" "$work/ws" || fail "no websocket echo: $(cat "$work/ws")"
 echo "websocket: $(tr '\n' '|' < "$work/ws")"
@@ -112,8 +113,10 @@ grep -q 'Stopping on signal received: SIGTERM' "$log" || fail "no 'Stopping on s
 order() { sed -nE "s/.*\]: \[\^-*([A-Za-z]+)\]: $1$/\1/p" "$log" | tr '\n' ' '; }
 started=$(order 'Starting\.\.\.')
 stopped=$(order 'Stopping\.\.\.')
-[[ "$started" == "Worker App Websockets WebSocketServer UserCache Webserver HTTPServer " ]] || fail "start order: $started"
-[[ "$stopped" == "Worker App Webserver HTTPServer UserCache Websockets WebSocketServer " ]] || fail "stop order: $stopped"
+[[ "$started" == "Worker App Websockets WebSocketServer UserCache Webserver HTTPServer " ]] \
+    || fail "start order: $started"
+[[ "$stopped" == "Worker App Webserver HTTPServer UserCache Websockets WebSocketServer " ]] \
+    || fail "stop order: $stopped"
 closed=$(sed -nE 's/.*\]: \[\^-*([A-Za-z]+)\]: (Web server|Websocket server) closed$/\1/p' "$log" | tr '\n' ' ')
 [[ "$closed" == "Webserver Websockets " ]] || fail "the servers' closed lines: $closed"
 echo "stopped with status 0, in reverse order: $stopped"

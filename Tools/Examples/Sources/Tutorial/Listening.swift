@@ -28,9 +28,3 @@ struct Listening: Sendable {
         }
     }
 }
-
-/// An error of the tutorial program, with what went wrong.
-struct TutorialError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -33,8 +33,10 @@ struct Tutorial: ParsableCommand {
     var graph: String?
 
     func validate() throws {
-        for (name, value) in [("--port", try httpPort()), ("--ws-port", try wsPort())] where !(1...65_535).contains(value) {
-            throw ValidationError("\(name) must be between 1 and 65535, not \(value)")
+        for (name, value) in [("--port", try httpPort()), ("--ws-port", try wsPort())] {
+            guard (1...65_535).contains(value) else {
+                throw ValidationError("\(name) must be between 1 and 65535, not \(value)")
+            }
         }
         guard userTTL > 0 else { throw ValidationError("--user-ttl must be positive, not \(userTTL)") }
     }
