@@ -31,7 +31,8 @@ ws_port=$(free_port)
 while [[ "$ws_port" == "$http_port" ]]; do ws_port=$(free_port); done
 base="http://127.0.0.1:$http_port"
 
-binary="$(swift build --package-path . --show-bin-path)/Tutorial"
+# TUTORIAL_BINARY picks another build (a --sanitize=thread one, say); the default is the debug build.
+binary="${TUTORIAL_BINARY:-$(swift build --package-path . --show-bin-path)/Tutorial}"
 [[ -x "$binary" ]] || { echo "tutorial-check: $binary is not built" >&2; exit 1; }
 # A short user TTL, so the cache's expiry timer is seen to work below.
 "$binary" --port "$http_port" --ws-port "$ws_port" --user-ttl 2 --graph "$work/graph.dot" --no-color > "$log" 2>&1 &

@@ -38,6 +38,7 @@ struct Tutorial: ParsableCommand {
                 throw ValidationError("\(name) must be between 1 and 65535, not \(value)")
             }
         }
+        guard try httpPort() != wsPort() else { throw ValidationError("--port and --ws-port must differ") }
         guard userTTL > 0 else { throw ValidationError("--user-ttl must be positive, not \(userTTL)") }
     }
 
