@@ -83,7 +83,11 @@ let package = Package(
 
         .target(
             name: "ModeSupervisors",
-            dependencies: ["ModeCore", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ModeCore", "ModeConcurrencyHelpers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             path: "Modules/ModeSupervisors"
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Logging
+import ModeConcurrencyHelpers
 public import ModeCore
 
 /// A service that supervises other services: when one crashes it restarts it, its group, or gives up,
@@ -49,6 +50,9 @@ public actor Supervisor: Service, ServiceSupervisor {
     private nonisolated let replacement: Replacement?
     private nonisolated let onEvent: (@Sendable (SupervisorEvent) -> Void)?
     private nonisolated let inbox = SupervisorInbox()
+    /// The run token each watched service is in, by service: ``serviceDidStop(_:)`` reports a stop of that run
+    /// as an exit. The supervisor's own stops remove the entry first (``renew(_:)``), so they are not reported.
+    private nonisolated let watched = Locked<[ObjectIdentifier: Int]>([:])
 
     private struct Member {
         var service: any Service
@@ -208,6 +212,7 @@ public actor Supervisor: Service, ServiceSupervisor {
     }
 
     private func detach(_ service: any Service) async {
+        self.watched.withLock { $0[ObjectIdentifier(service)] = nil }
         if service.runtime.supervisor === self { service.runtime.setSupervisor(nil) }
         if self.children.contains(where: { $0 === service }) {
             try? await self.removeDependency(service)
@@ -239,14 +244,30 @@ public actor Supervisor: Service, ServiceSupervisor {
         guard let index = self.index(of: service) else { return nil }
         let token = self.makeToken()
         self.members[index].token = token
+        self.watched.withLock { $0[ObjectIdentifier(service)] = nil }
         return token
     }
 
     /// Watches a permanent service's run `token`, to learn when it stops on its own.
+    ///
+    /// A supervised service reports the end of each stop through ``serviceDidStop(_:)``, which costs no task.
+    /// Under ``SupervisorStrategy/escalate`` the supervisor is not set on its services (their crashes climb
+    /// the tree), so a task waits for the stop instead.
     private func watch(_ service: any Service, token: Int) {
         guard let index = self.index(of: service), self.members[index].restart == .permanent, !self.shouldStop
         else { return }
         let inbox = self.inbox
+        guard self.strategy == .escalate else {
+            let id = ObjectIdentifier(service)
+            self.watched.withLock { $0[id] = token }
+            // Stopped before the watch began: report it now, unless the stop's own report took the entry.
+            if service.runtime.lifecycleState == .stopped,
+                self.watched.withLock({ $0.removeValue(forKey: id) }) != nil
+            {
+                inbox.post(.exited(service, token: token))
+            }
+            return
+        }
         _ = try? self.addTask("watch \(service.label)") {
             await service.waitUntilStopped()
             if !Task.isCancelled { inbox.post(.exited(service, token: token)) }
@@ -258,6 +279,13 @@ public actor Supervisor: Service, ServiceSupervisor {
     /// Called by a supervised service's `crash(_:)`: queues the crash and wakes the supervisor.
     public nonisolated func serviceDidCrash(_ service: any Service, reason: any Error) {
         self.inbox.post(.crashed(service, reason))
+    }
+
+    /// Called when a stop of a supervised service finished: if the supervisor watches that run, the service
+    /// exited on its own (the supervisor's own stops renew the run first) and the loop is woken to handle it.
+    public nonisolated func serviceDidStop(_ service: any Service) {
+        guard let token = self.watched.withLock({ $0.removeValue(forKey: ObjectIdentifier(service)) }) else { return }
+        self.inbox.post(.exited(service, token: token))
     }
 
     /// Starts the supervised services in order, with a fresh restart window.
