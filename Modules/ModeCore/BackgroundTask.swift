@@ -89,8 +89,8 @@ extension BackgroundTask {
     ///     between runs); a huge value such as `.seconds(Int64.max)` means "never" (the timer waits until the
     ///     service stops).
     ///   - runFirst: Run once at start, before the first interval (the original's `exec_first`).
-    ///   - scheduling: ``TimerScheduling/fixedRate`` (drift-free, the default) or
-    ///     ``TimerScheduling/driftCorrected`` (the original's algorithm).
+    ///   - scheduling: `TimerScheduling.fixedRate` (drift-free, the default) or
+    ///     `TimerScheduling.driftCorrected` (the original's algorithm).
     ///   - jitter: The random delay added to the first deadline only.
     ///   - onError: ``TimerErrorPolicy/crash`` (the default) or ``TimerErrorPolicy/logAndContinue``.
     ///   - monitor: Receives the timer's counters (ticks, drift, overlaps, lateness), if given.

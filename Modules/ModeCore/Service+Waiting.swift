@@ -140,7 +140,7 @@ extension Service {
         }
     }
 
-    /// Runs every operation at once and waits for all of them; see ``waitMany(timeout:_:)-([()])``.
+    /// Runs every operation at once and waits for all of them; see the overload that takes an array.
     public func waitMany<T: Sendable>(
         timeout: Duration? = nil,
         _ operations: (@Sendable () async throws -> T)...
@@ -148,7 +148,7 @@ extension Service {
         try await self.waitMany(timeout: timeout, operations)
     }
 
-    /// Runs every operation at once and waits for the first to finish; see ``waitFirst(timeout:_:)-([()])``.
+    /// Runs every operation at once and waits for the first to finish; see the overload that takes an array.
     public func waitFirst<T: Sendable>(
         timeout: Duration? = nil,
         _ operations: (@Sendable () async throws -> T)...

@@ -39,8 +39,8 @@ public struct WorkerOptions: Sendable {
     /// A file the log is appended to instead of standard error; never coloured.
     public var logFile: String?
 
-    /// When log lines are coloured: ``LogColors/automatic`` (on a terminal, unless `NO_COLOR` is set) by
-    /// default; `--no-color` makes it ``LogColors/never``.
+    /// When log lines are coloured: `LogColors.automatic` (on a terminal, unless `NO_COLOR` is set) by
+    /// default; `--no-color` makes it `LogColors.never`.
     public var colors: LogColors
 
     /// Whether the start banner is left out (`--quiet`).
