@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "ModeCore", targets: ["ModeCore"]),
+        .library(name: "ModeTime", targets: ["ModeTime"]),
         .library(name: "ModeLogging", targets: ["ModeLogging"]),
         .library(name: "ModeAsyncSeq", targets: ["ModeAsyncSeq"]),
         .library(name: "ModeCollections", targets: ["ModeCollections"]),
@@ -30,7 +31,7 @@ let package = Package(
             name: "Mode",
             dependencies: [
                 "ModeAsyncSeq", "ModeCollections", "ModeCore", "ModeLogging", "ModeQueues", "ModeSignals",
-                "ModeSupervisors", "ModeWorker",
+                "ModeSupervisors", "ModeTime", "ModeWorker",
             ],
             path: "Modules/Mode"
         ),
@@ -49,9 +50,28 @@ let package = Package(
             path: "Tests/ModeTestSupport"
         ),
 
+        // The time utilities that need no service runtime (parsing, cron, token bucket, timers); a leaf:
+        // no other Mode module. ModeCore re-exports it.
+        .target(
+            name: "ModeTime",
+            dependencies: ["ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            path: "Modules/ModeTime"
+        ),
+        .testTarget(
+            name: "ModeTimeTests",
+            dependencies: [
+                "ModeTime",
+                "ModeTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            path: "Tests/ModeTimeTests"
+        ),
+
         .target(
             name: "ModeCore",
             dependencies: [
+                "ModeTime",
                 "ModeConcurrencyHelpers",
                 "ModeLogging",
                 .product(name: "Logging", package: "swift-log"),

@@ -7,4 +7,5 @@
 @_exported public import ModeQueues
 @_exported public import ModeSignals
 @_exported public import ModeSupervisors
+@_exported public import ModeTime
 @_exported public import ModeWorker
