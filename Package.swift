@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "ModeCore", targets: ["ModeCore"]),
         .library(name: "ModeTime", targets: ["ModeTime"]),
+        .library(name: "ModeErrors", targets: ["ModeErrors"]),
         .library(name: "ModeLogging", targets: ["ModeLogging"]),
         .library(name: "ModeAsyncSeq", targets: ["ModeAsyncSeq"]),
         .library(name: "ModeCollections", targets: ["ModeCollections"]),
@@ -50,11 +51,15 @@ let package = Package(
             path: "Tests/ModeTestSupport"
         ),
 
+        // The shape every Mode error shares (`ModeError`, `ModeErrorCode`); each module re-exports it.
+        .target(name: "ModeErrors", path: "Modules/ModeErrors"),
+        .testTarget(name: "ModeErrorsTests", dependencies: ["ModeErrors"], path: "Tests/ModeErrorsTests"),
+
         // The time utilities that need no service runtime (parsing, cron, token bucket, timers); a leaf:
         // no other Mode module. ModeCore re-exports it.
         .target(
             name: "ModeTime",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ModeErrors", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
             path: "Modules/ModeTime"
         ),
         .testTarget(
@@ -72,6 +77,7 @@ let package = Package(
             name: "ModeCore",
             dependencies: [
                 "ModeTime",
+                "ModeErrors",
                 "ModeConcurrencyHelpers",
                 "ModeLogging",
                 .product(name: "Logging", package: "swift-log"),
@@ -99,7 +105,9 @@ let package = Package(
 
         .target(
             name: "ModeSupervisors",
-            dependencies: ["ModeCore", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ModeCore", "ModeErrors", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Modules/ModeSupervisors"
         ),
         .testTarget(
@@ -120,7 +128,7 @@ let package = Package(
 
         .target(
             name: "ModeLogging",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ModeErrors", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
             path: "Modules/ModeLogging"
         ),
         .testTarget(
@@ -137,7 +145,7 @@ let package = Package(
 
         .target(
             name: "ModeAsyncSeq",
-            dependencies: [.product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
+            dependencies: ["ModeErrors", .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
             path: "Modules/ModeAsyncSeq"
         ),
         .testTarget(
@@ -148,7 +156,9 @@ let package = Package(
 
         .target(
             name: "ModeCollections",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: [
+                "ModeErrors", "ModeConcurrencyHelpers", .product(name: "HeapModule", package: "swift-collections"),
+            ],
             path: "Modules/ModeCollections"
         ),
         .testTarget(
@@ -157,7 +167,11 @@ let package = Package(
             path: "Tests/ModeCollectionsTests"
         ),
 
-        .target(name: "ModeSignals", dependencies: ["ModeConcurrencyHelpers"], path: "Modules/ModeSignals"),
+        .target(
+            name: "ModeSignals",
+            dependencies: ["ModeErrors", "ModeConcurrencyHelpers"],
+            path: "Modules/ModeSignals"
+        ),
         .testTarget(
             name: "ModeSignalsTests",
             dependencies: ["ModeSignals", "ModeConcurrencyHelpers"],
@@ -166,7 +180,9 @@ let package = Package(
 
         .target(
             name: "ModeQueues",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: [
+                "ModeErrors", "ModeConcurrencyHelpers", .product(name: "DequeModule", package: "swift-collections"),
+            ],
             path: "Modules/ModeQueues"
         ),
         .testTarget(
@@ -181,6 +197,7 @@ let package = Package(
                 "ModeCore",
                 "ModeSupervisors",
                 "ModeLogging",
+                "ModeErrors",
                 "ModeConcurrencyHelpers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,3 +1,6 @@
+// ModeTime's errors share ModeErrors' shape; re-exported so `import ModeTime` is enough to use them.
+@_exported public import ModeErrors
+
 /// An error thrown when a timer of ModeTime is given an argument it cannot use, such as a negative interval.
 ///
 /// ``IntervalTimer`` throws it. Service timers built on it (ModeCore's `BackgroundTask.timer` and
@@ -13,29 +16,9 @@
 /// ```
 ///
 /// A value type; safe to send between tasks.
-public struct TimerError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct TimerError: ModeError {
     /// The kind of problem; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case invalidArgument
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) {
-            self.value = value
-        }
-
-        /// An argument was out of range, such as a negative interval or tolerance.
-        public static let invalidArgument = Code(.invalidArgument)
-
-        /// The code's name, for messages.
-        public var description: String {
-            switch self.value {
-            case .invalidArgument: "invalidArgument"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<TimerError>
 
     /// What went wrong.
     public let code: Code
@@ -51,13 +34,9 @@ public struct TimerError: Error, Hashable, Sendable, CustomStringConvertible {
     public static func invalidArgument(_ message: String) -> Self {
         Self(code: .invalidArgument, message: message)
     }
+}
 
-    /// The message.
-    public var description: String { self.message }
-
-    /// Whether two errors have the same ``code``.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the ``code`` only, to agree with `==`.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
+extension ModeErrorCode where Domain == TimerError {
+    /// An argument was out of range, such as a negative interval or tolerance.
+    public static var invalidArgument: Self { Self("invalidArgument") }
 }

@@ -66,7 +66,12 @@ do {
 let reload = Stampede<Int>()
 let results = try await withThrowingTaskGroup(of: Int.self) { group in
     for _ in 0..<5 {
-        group.addTask { try await reload.run { 42 } }
+        group.addTask {
+            try await reload.run {
+                try await Task.sleep(for: .milliseconds(20))  // a slow reload the callers share
+                return 42
+            }
+        }
     }
     var values: [Int] = []
     for try await value in group { values.append(value) }
