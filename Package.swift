@@ -31,8 +31,8 @@ let package = Package(
         .target(
             name: "Mode",
             dependencies: [
-                "ModeAsyncSeq", "ModeCollections", "ModeCore", "ModeLogging", "ModeQueues", "ModeSignals",
-                "ModeSupervisors", "ModeTime", "ModeWorker",
+                "ModeAsyncSeq", "ModeCollections", "ModeCore", "ModeErrors", "ModeLogging", "ModeQueues",
+                "ModeSignals", "ModeSupervisors", "ModeTime", "ModeWorker",
             ],
             path: "Modules/Mode"
         ),

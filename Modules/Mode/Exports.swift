@@ -3,6 +3,7 @@
 @_exported public import ModeAsyncSeq
 @_exported public import ModeCollections
 @_exported public import ModeCore
+@_exported public import ModeErrors
 @_exported public import ModeLogging
 @_exported public import ModeQueues
 @_exported public import ModeSignals
