@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "ModeCore", targets: ["ModeCore"]),
+        .library(name: "ModeTime", targets: ["ModeTime"]),
+        .library(name: "ModeErrors", targets: ["ModeErrors"]),
         .library(name: "ModeLogging", targets: ["ModeLogging"]),
         .library(name: "ModeAsyncSeq", targets: ["ModeAsyncSeq"]),
         .library(name: "ModeCollections", targets: ["ModeCollections"]),
@@ -31,8 +33,8 @@ let package = Package(
         .target(
             name: "Mode",
             dependencies: [
-                "ModeAsyncSeq", "ModeCollections", "ModeCore", "ModeLogging", "ModeQueues", "ModeSignals",
-                "ModeSupervisors", "ModeWorker",
+                "ModeAsyncSeq", "ModeCollections", "ModeCore", "ModeErrors", "ModeLogging", "ModeQueues",
+                "ModeSignals", "ModeSupervisors", "ModeTime", "ModeWorker",
             ],
             path: "Modules/Mode"
         ),
@@ -55,9 +57,33 @@ let package = Package(
             path: "Tests/ModeTestSupport"
         ),
 
+        // The shape every Mode error shares (`ModeError`, `ModeErrorCode`); each module re-exports it.
+        .target(name: "ModeErrors", path: "Modules/ModeErrors"),
+        .testTarget(name: "ModeErrorsTests", dependencies: ["ModeErrors"], path: "Tests/ModeErrorsTests"),
+
+        // The time utilities that need no service runtime (parsing, cron, token bucket, timers); a leaf:
+        // no other Mode module. ModeCore re-exports it.
+        .target(
+            name: "ModeTime",
+            dependencies: ["ModeErrors", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            path: "Modules/ModeTime"
+        ),
+        .testTarget(
+            name: "ModeTimeTests",
+            dependencies: [
+                "ModeTime",
+                "ModeTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            path: "Tests/ModeTimeTests"
+        ),
+
         .target(
             name: "ModeCore",
             dependencies: [
+                "ModeTime",
+                "ModeErrors",
                 "ModeConcurrencyHelpers",
                 "ModeLogging",
                 .product(name: "Logging", package: "swift-log"),
@@ -86,7 +112,7 @@ let package = Package(
         .target(
             name: "ModeSupervisors",
             dependencies: [
-                "ModeCore", "ModeConcurrencyHelpers",
+                "ModeCore", "ModeErrors", "ModeConcurrencyHelpers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -110,7 +136,7 @@ let package = Package(
 
         .target(
             name: "ModeLogging",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ModeErrors", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
             path: "Modules/ModeLogging"
         ),
         .testTarget(
@@ -127,7 +153,7 @@ let package = Package(
 
         .target(
             name: "ModeAsyncSeq",
-            dependencies: [.product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
+            dependencies: ["ModeErrors", .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
             path: "Modules/ModeAsyncSeq"
         ),
         .testTarget(
@@ -138,7 +164,9 @@ let package = Package(
 
         .target(
             name: "ModeCollections",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: [
+                "ModeErrors", "ModeConcurrencyHelpers", .product(name: "HeapModule", package: "swift-collections"),
+            ],
             path: "Modules/ModeCollections"
         ),
         .testTarget(
@@ -147,7 +175,11 @@ let package = Package(
             path: "Tests/ModeCollectionsTests"
         ),
 
-        .target(name: "ModeSignals", dependencies: ["ModeConcurrencyHelpers"], path: "Modules/ModeSignals"),
+        .target(
+            name: "ModeSignals",
+            dependencies: ["ModeErrors", "ModeConcurrencyHelpers"],
+            path: "Modules/ModeSignals"
+        ),
         .testTarget(
             name: "ModeSignalsTests",
             dependencies: ["ModeSignals", "ModeConcurrencyHelpers"],
@@ -156,7 +188,9 @@ let package = Package(
 
         .target(
             name: "ModeQueues",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: [
+                "ModeErrors", "ModeConcurrencyHelpers", .product(name: "DequeModule", package: "swift-collections"),
+            ],
             path: "Modules/ModeQueues"
         ),
         .testTarget(
@@ -171,6 +205,7 @@ let package = Package(
                 "ModeCore",
                 "ModeSupervisors",
                 "ModeLogging",
+                "ModeErrors",
                 "ModeConcurrencyHelpers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -3,10 +3,12 @@
 @_exported public import ModeAsyncSeq
 @_exported public import ModeCollections
 @_exported public import ModeCore
+@_exported public import ModeErrors
 @_exported public import ModeLogging
 @_exported public import ModeQueues
 @_exported public import ModeSignals
 @_exported public import ModeSupervisors
+@_exported public import ModeTime
 @_exported public import ModeWorker
 
 // `Service` means Mode's protocol in a file that imports Mode, even when the file also imports

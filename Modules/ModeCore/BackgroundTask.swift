@@ -110,7 +110,9 @@ extension BackgroundTask {
     ) -> Self {
         var invalid: ServiceError?
         do {
-            try IntervalTimer<ContinuousClock>.validate(interval: interval, name: name, tolerance: tolerance)
+            try reportingTimerErrorsAsServiceErrors {
+                try IntervalTimer<ContinuousClock>.validate(interval: interval, name: name, tolerance: tolerance)
+            }
         } catch {
             invalid = error as? ServiceError
         }
@@ -161,6 +163,9 @@ extension Service {
         scheduling: TimerScheduling = .fixedRate,
         jitter: TimerJitter = .default
     ) throws -> some AsyncSequence<Duration, Never> & Sendable {
+        try reportingTimerErrorsAsServiceErrors {
+            try IntervalTimer<ContinuousClock>.validate(interval: interval, name: name)
+        }
         let runtime = self.runtime
         runtime.bind(self)
         return ServiceTimerSequence(

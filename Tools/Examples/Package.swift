@@ -55,6 +55,11 @@ let package = Package(
             path: "Sources/TimeTour"
         ),
         .executableTarget(
+            name: "ModeTimeTour",
+            dependencies: [.product(name: "ModeTime", package: "swift-mode")],
+            path: "Sources/ModeTimeTour"
+        ),
+        .executableTarget(
             name: "ModeLoggingTour",
             dependencies: [
                 .product(name: "ModeLogging", package: "swift-mode"),

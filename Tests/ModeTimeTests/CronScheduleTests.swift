@@ -1,6 +1,5 @@
 import Foundation
-import ModeCore
-import ModeTestSupport
+import ModeTime
 import Testing
 
 @Suite struct CronScheduleTests {

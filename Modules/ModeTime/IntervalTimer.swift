@@ -74,8 +74,9 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     ///     `nil` (the default) asks for the deadline itself. Zero is the same as `nil`; a huge value is
     ///     allowed (the clock decides how much of it to use). Negative throws.
     ///   - clock: The clock to sleep on; tests pass a manual clock.
-    /// - Throws: ``ServiceError`` `.invalidArgument` for a negative interval, the same error a service timer
-    ///   and `itertimer(every:)` throw; also for a negative `maxDriftCorrection` or `tolerance`.
+    /// - Throws: ``TimerError`` `.invalidArgument` for a negative interval (service timers and `itertimer(every:)`
+    ///   report it as ModeCore's `ServiceError` `.invalidArgument`); also for a negative `maxDriftCorrection` or
+    ///   `tolerance`.
     public init(
         every interval: Duration,
         name: String = "",
@@ -100,7 +101,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     }
 
     /// Rejects a negative interval with the error every Mode timer throws for it.
-    static func validate(
+    package static func validate(
         interval: Duration,
         name: String,
         maxDriftCorrection: Duration = .zero,
@@ -108,15 +109,15 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
     ) throws {
         let subject = name.isEmpty ? "a timer" : "timer \"\(name)\""
         guard interval >= .zero else {
-            throw ServiceError.invalidArgument("\(subject) has a negative interval (\(interval)); give it zero or more")
+            throw TimerError.invalidArgument("\(subject) has a negative interval (\(interval)); give it zero or more")
         }
         guard maxDriftCorrection >= .zero else {
-            throw ServiceError.invalidArgument(
+            throw TimerError.invalidArgument(
                 "\(subject) has a negative maxDriftCorrection (\(maxDriftCorrection)); give it zero or more"
             )
         }
         if let tolerance, tolerance < .zero {
-            throw ServiceError.invalidArgument(
+            throw TimerError.invalidArgument(
                 "\(subject) has a negative tolerance (\(tolerance)); give it zero or more, or nil"
             )
         }
@@ -334,7 +335,7 @@ extension IntervalTimer where C == ContinuousClock {
     ///   - maxDriftCorrection: The bound of each correction for ``TimerScheduling/driftCorrected``; 100 ms.
     ///   - jitter: The random delay added to the first deadline only.
     ///   - logger: Where drift and overlap lines go.
-    /// - Throws: ``ServiceError`` `.invalidArgument` for a negative interval.
+    /// - Throws: ``TimerError`` `.invalidArgument` for a negative interval.
     public init(
         every interval: Duration,
         name: String = "",

@@ -1,3 +1,5 @@
+public import ModeErrors
+
 /// One of the five fields of a cron expression.
 ///
 /// A value type; safe to send between tasks.
@@ -41,49 +43,9 @@ public enum CronField: String, Hashable, Sendable, CaseIterable, CustomStringCon
 /// ```
 ///
 /// A value type; safe to send between tasks.
-public struct CronParseError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct CronParseError: ModeError {
     /// The kind of problem; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case wrongFieldCount
-            case unknownMacro
-            case invalidValue
-            case outOfRange
-            case invalidRange
-            case invalidStep
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) {
-            self.value = value
-        }
-
-        /// The expression does not have exactly five fields.
-        public static let wrongFieldCount = Code(.wrongFieldCount)
-        /// The expression starts with `@` but is not a known shorthand such as `@daily`.
-        public static let unknownMacro = Code(.unknownMacro)
-        /// A value is neither a number nor a name the field accepts (or is empty).
-        public static let invalidValue = Code(.invalidValue)
-        /// A value is outside the field's bounds.
-        public static let outOfRange = Code(.outOfRange)
-        /// A range runs backwards, like `17-9`.
-        public static let invalidRange = Code(.invalidRange)
-        /// A step is zero or not a number.
-        public static let invalidStep = Code(.invalidStep)
-
-        /// The code's name, for messages.
-        public var description: String {
-            switch self.value {
-            case .wrongFieldCount: "wrongFieldCount"
-            case .unknownMacro: "unknownMacro"
-            case .invalidValue: "invalidValue"
-            case .outOfRange: "outOfRange"
-            case .invalidRange: "invalidRange"
-            case .invalidStep: "invalidStep"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<CronParseError>
 
     /// What was wrong.
     public let code: Code
@@ -171,13 +133,19 @@ public struct CronParseError: Error, Hashable, Sendable, CustomStringConvertible
             detail: "a step must be a whole number of at least 1"
         )
     }
+}
 
-    /// The message.
-    public var description: String { self.message }
-
-    /// Whether two errors have the same ``code``.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the ``code`` only, to agree with `==`.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
+extension ModeErrorCode where Domain == CronParseError {
+    /// The expression does not have exactly five fields.
+    public static var wrongFieldCount: Self { Self("wrongFieldCount") }
+    /// The expression starts with `@` but is not a known shorthand such as `@daily`.
+    public static var unknownMacro: Self { Self("unknownMacro") }
+    /// A value is neither a number nor a name the field accepts (or is empty).
+    public static var invalidValue: Self { Self("invalidValue") }
+    /// A value is outside the field's bounds.
+    public static var outOfRange: Self { Self("outOfRange") }
+    /// A range runs backwards, like `17-9`.
+    public static var invalidRange: Self { Self("invalidRange") }
+    /// A step is zero or not a number.
+    public static var invalidStep: Self { Self("invalidStep") }
 }

@@ -1,7 +1,6 @@
 import Foundation
-import ModeCore
+import ModeTime
 import ModeTesting
-import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)), .serviceLeakCheck)

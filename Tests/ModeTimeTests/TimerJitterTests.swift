@@ -1,5 +1,4 @@
-import ModeCore
-import ModeTestSupport
+import ModeTime
 import Testing
 
 @Suite struct TimerJitterTests {

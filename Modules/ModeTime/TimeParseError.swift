@@ -1,3 +1,5 @@
+public import ModeErrors
+
 /// An error thrown when a string cannot be read as a duration or a rate.
 ///
 /// It carries the offending ``text`` and a ``code`` saying what was wrong with it. Equality compares the
@@ -13,53 +15,9 @@
 /// ```
 ///
 /// A value type; safe to send between tasks.
-public struct TimeParseError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct TimeParseError: ModeError {
     /// The kind of problem; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case empty
-            case negative
-            case invalidNumber
-            case notFinite
-            case unknownUnit
-            case outOfRange
-            case notPositive
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) {
-            self.value = value
-        }
-
-        /// The text was empty or only whitespace.
-        public static let empty = Code(.empty)
-        /// The number was negative; durations and rates cannot be.
-        public static let negative = Code(.negative)
-        /// The text is not a decimal number (with an optional unit).
-        public static let invalidNumber = Code(.invalidNumber)
-        /// The number was NaN or infinite.
-        public static let notFinite = Code(.notFinite)
-        /// The unit after the number (or after `/` in a rate) is not one this parser knows.
-        public static let unknownUnit = Code(.unknownUnit)
-        /// The number is too large to be represented as a `Duration`.
-        public static let outOfRange = Code(.outOfRange)
-        /// A rate of zero was given; a rate must be greater than zero.
-        public static let notPositive = Code(.notPositive)
-
-        /// The code's name, for messages.
-        public var description: String {
-            switch self.value {
-            case .empty: "empty"
-            case .negative: "negative"
-            case .invalidNumber: "invalidNumber"
-            case .notFinite: "notFinite"
-            case .unknownUnit: "unknownUnit"
-            case .outOfRange: "outOfRange"
-            case .notPositive: "notPositive"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<TimeParseError>
 
     /// What was wrong.
     public let code: Code
@@ -122,13 +80,21 @@ public struct TimeParseError: Error, Hashable, Sendable, CustomStringConvertible
     public static func notPositive(_ text: String, kind: String = "rate") -> Self {
         Self(code: .notPositive, text: text, kind: kind, detail: "a \(kind) must be greater than zero")
     }
+}
 
-    /// The message, e.g. `Cannot read "10/w" as a rate: unknown unit "w" (use s, m, h or d).`
-    public var description: String { self.message }
-
-    /// Whether two errors have the same ``code``; the text and message are not compared.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the ``code`` only, to agree with `==`.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
+extension ModeErrorCode where Domain == TimeParseError {
+    /// The text was empty or only whitespace.
+    public static var empty: Self { Self("empty") }
+    /// The number was negative; durations and rates cannot be.
+    public static var negative: Self { Self("negative") }
+    /// The text is not a decimal number (with an optional unit).
+    public static var invalidNumber: Self { Self("invalidNumber") }
+    /// The number was NaN or infinite.
+    public static var notFinite: Self { Self("notFinite") }
+    /// The unit after the number (or after `/` in a rate) is not one this parser knows.
+    public static var unknownUnit: Self { Self("unknownUnit") }
+    /// The number is too large to be represented as a `Duration`.
+    public static var outOfRange: Self { Self("outOfRange") }
+    /// A rate of zero was given; a rate must be greater than zero.
+    public static var notPositive: Self { Self("notPositive") }
 }

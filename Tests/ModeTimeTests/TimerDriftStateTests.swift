@@ -1,5 +1,4 @@
-import ModeCore
-import ModeTestSupport
+import ModeTime
 import Testing
 
 /// The drift algorithm fed a scripted clock: each test states the times at which the timer went to sleep,

@@ -1,7 +1,6 @@
-import ModeCore
+import ModeTime
 import ModeTesting
 import Synchronization
-import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

@@ -1,8 +1,7 @@
 import InMemoryLogging
 import Logging
-import ModeCore
+import ModeTime
 import ModeTesting
-import ModeTestSupport
 import Testing
 
 /// A clock that wakes every sleeper `overshoot` after its deadline, like a busy scheduler would.

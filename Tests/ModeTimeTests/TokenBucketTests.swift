@@ -1,6 +1,5 @@
-import ModeCore
+import ModeTime
 import ModeTesting
-import ModeTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))

@@ -125,7 +125,7 @@ extension Substring {
 
 extension Duration {
     /// The duration in seconds as a `Double` (rounded).
-    var secondsAsDouble: Double {
+    package var secondsAsDouble: Double {
         let (seconds, attoseconds) = self.components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -1,3 +1,5 @@
+public import ModeErrors
+
 /// An error thrown by ``TokenBucket`` for bad arguments, or when it is empty and told not to wait.
 ///
 /// Equality compares ``code`` only.
@@ -11,41 +13,9 @@
 /// ```
 ///
 /// A value type; safe to send between tasks.
-public struct TokenBucketError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct TokenBucketError: ModeError {
     /// The kind of problem; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case invalidRate
-            case invalidCapacity
-            case invalidCount
-            case empty
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) {
-            self.value = value
-        }
-
-        /// The refill rate was zero, negative, NaN or infinite.
-        public static let invalidRate = Code(.invalidRate)
-        /// The capacity was less than one token.
-        public static let invalidCapacity = Code(.invalidCapacity)
-        /// The number of tokens asked for was less than one or more than the capacity.
-        public static let invalidCount = Code(.invalidCount)
-        /// The bucket had too few tokens and was told to fail rather than wait.
-        public static let empty = Code(.empty)
-
-        /// The code's name, for messages.
-        public var description: String {
-            switch self.value {
-            case .invalidRate: "invalidRate"
-            case .invalidCapacity: "invalidCapacity"
-            case .invalidCount: "invalidCount"
-            case .empty: "empty"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<TokenBucketError>
 
     /// What went wrong.
     public let code: Code
@@ -84,13 +54,15 @@ public struct TokenBucketError: Error, Hashable, Sendable, CustomStringConvertib
                 + "retry later or create the bucket with `whenEmpty: .wait`."
         )
     }
+}
 
-    /// The message.
-    public var description: String { self.message }
-
-    /// Whether two errors have the same ``code``.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the ``code`` only, to agree with `==`.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
+extension ModeErrorCode where Domain == TokenBucketError {
+    /// The refill rate was zero, negative, NaN or infinite.
+    public static var invalidRate: Self { Self("invalidRate") }
+    /// The capacity was less than one token.
+    public static var invalidCapacity: Self { Self("invalidCapacity") }
+    /// The number of tokens asked for was less than one or more than the capacity.
+    public static var invalidCount: Self { Self("invalidCount") }
+    /// The bucket had too few tokens and was told to fail rather than wait.
+    public static var empty: Self { Self("empty") }
 }
