@@ -40,7 +40,7 @@ public struct AsyncSeqError: ModeError {
     /// - Parameters:
     ///   - start: The range's first value.
     ///   - stop: The range's (excluded) end.
-    /// - Returns: An error with code ``Code/zeroStep``.
+    /// - Returns: An error with code `.zeroStep`.
     public static func zeroStep(start: Int, stop: Int) -> Self {
         Self(
             code: .zeroStep,
@@ -52,7 +52,7 @@ public struct AsyncSeqError: ModeError {
     /// A slice was asked to step by less than one.
     ///
     /// - Parameter step: The step that was passed.
-    /// - Returns: An error with code ``Code/nonPositiveStep``.
+    /// - Returns: An error with code `.nonPositiveStep`.
     public static func nonPositiveStep(_ step: Int) -> Self {
         Self(
             code: .nonPositiveStep,
@@ -66,7 +66,7 @@ public struct AsyncSeqError: ModeError {
     /// - Parameters:
     ///   - name: `"start"` or `"stop"`.
     ///   - value: The negative value that was passed.
-    /// - Returns: An error with code ``Code/negativeIndex``.
+    /// - Returns: An error with code `.negativeIndex`.
     public static func negativeIndex(_ name: String, _ value: Int) -> Self {
         Self(
             code: .negativeIndex,
@@ -78,7 +78,7 @@ public struct AsyncSeqError: ModeError {
     /// Chunks were asked for with a size below one.
     ///
     /// - Parameter count: The chunk size that was passed.
-    /// - Returns: An error with code ``Code/nonPositiveChunkSize``.
+    /// - Returns: An error with code `.nonPositiveChunkSize`.
     public static func nonPositiveChunkSize(_ count: Int) -> Self {
         Self(
             code: .nonPositiveChunkSize,

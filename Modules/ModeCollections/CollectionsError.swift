@@ -32,7 +32,7 @@ public struct CollectionsError: ModeError {
     /// A cache was given a size limit below one.
     ///
     /// - Parameter limit: The limit that was passed.
-    /// - Returns: An error with code ``Code/invalidLimit``.
+    /// - Returns: An error with code `.invalidLimit`.
     public static func invalidLimit(_ limit: Int) -> Self {
         Self(
             code: .invalidLimit,
@@ -44,7 +44,7 @@ public struct CollectionsError: ModeError {
     /// An operation needed a key that is not there.
     ///
     /// - Parameter key: A description of the missing key.
-    /// - Returns: An error with code ``Code/keyNotFound``.
+    /// - Returns: An error with code `.keyNotFound`.
     public static func keyNotFound(_ key: String) -> Self {
         Self(
             code: .keyNotFound,
@@ -57,7 +57,7 @@ public struct CollectionsError: ModeError {
     /// - Parameters:
     ///   - value: The stored value.
     ///   - delta: The amount that was to be added.
-    /// - Returns: An error with code ``Code/overflow``.
+    /// - Returns: An error with code `.overflow`.
     public static func overflow(_ value: Int, adding delta: Int) -> Self {
         Self(
             code: .overflow,

@@ -85,7 +85,7 @@ extension BackgroundTask {
     /// - Parameters:
     ///   - name: The task and timer name.
     ///   - interval: The time between runs; it must not be negative (`start()` throws
-    ///     ``ServiceError/Code-swift.struct/invalidArgument``). Zero runs the body back to back (yielding
+    ///     ``ServiceError`` `.invalidArgument`). Zero runs the body back to back (yielding
     ///     between runs); a huge value such as `.seconds(Int64.max)` means "never" (the timer waits until the
     ///     service stops).
     ///   - runFirst: Run once at start, before the first interval (the original's `exec_first`).

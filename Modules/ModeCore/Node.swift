@@ -108,7 +108,7 @@ public final class Node<Value: Sendable>: Sendable, CustomStringConvertible {
     ///
     /// Attaching a node under itself or under one of its own descendants would make a loop; that is refused.
     ///
-    /// - Throws: ``ServiceError/Code-swift.struct/dependencyCycle`` when `parent` is this node or below it.
+    /// - Throws: ``ServiceError`` `.dependencyCycle` when `parent` is this node or below it.
     public func reattach(to parent: Node<Value>) throws {
         _ = try self.move(to: parent)
     }

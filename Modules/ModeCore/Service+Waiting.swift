@@ -42,7 +42,7 @@ extension Service {
     /// such as `.seconds(Int64.max)` means "until the service stops".
     ///
     /// - Returns: `.stopped`, or `.timedOut` if the timeout passed first.
-    /// - Throws: ``ServiceError/Code-swift.struct/invalidArgument`` for a negative timeout;
+    /// - Throws: ``ServiceError`` `.invalidArgument` for a negative timeout;
     ///   `CancellationError` if the calling task is cancelled.
     public func waitUntilStopped(timeout: Duration) async throws -> WaitOutcome<Void> {
         try Self.validate(timeout: timeout)
@@ -65,7 +65,7 @@ extension Service {
     /// }
     /// ```
     ///
-    /// - Throws: What `operation` throws, ``ServiceError/Code-swift.struct/invalidArgument`` for a negative
+    /// - Throws: What `operation` throws, ``ServiceError`` `.invalidArgument` for a negative
     ///   timeout, and `CancellationError` if the calling task is cancelled.
     public func wait<T: Sendable>(
         timeout: Duration? = nil,
@@ -119,7 +119,7 @@ extension Service {
     ///
     /// - Returns: `.completed` with the index and value of the first operation to finish (the others are
     ///   cancelled), `.stopped` or `.timedOut`.
-    /// - Throws: ``ServiceError/Code-swift.struct/invalidArgument`` for an empty list or a negative timeout; the
+    /// - Throws: ``ServiceError`` `.invalidArgument` for an empty list or a negative timeout; the
     ///   error of the first operation to finish if it threw; as ``wait(timeout:_:)``.
     public func waitFirst<T: Sendable>(
         timeout: Duration? = nil,

@@ -19,7 +19,7 @@ public struct ServiceError: ModeError {
     public let code: Code
     /// A sentence that says what went wrong and what to do about it.
     public let message: String
-    /// The error behind this one, if any (the crash reason for ``Code/crashed``).
+    /// The error behind this one, if any (the crash reason for `.crashed`).
     public let underlying: (any Error)?
 
     /// Creates an error; prefer the static factories.

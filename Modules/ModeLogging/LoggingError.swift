@@ -38,7 +38,7 @@ public struct LoggingError: ModeError {
     /// A level name was not recognised.
     ///
     /// - Parameter name: The name as given.
-    /// - Returns: An error with code ``Code/unknownLevel``.
+    /// - Returns: An error with code `.unknownLevel`.
     public static func unknownLevel(_ name: String) -> Self {
         Self(
             code: .unknownLevel,
@@ -50,7 +50,7 @@ public struct LoggingError: ModeError {
     /// A numeric level was outside the range Python's levels cover.
     ///
     /// - Parameter number: The number as given.
-    /// - Returns: An error with code ``Code/levelOutOfRange``.
+    /// - Returns: An error with code `.levelOutOfRange`.
     public static func levelOutOfRange(_ number: Int) -> Self {
         Self(
             code: .levelOutOfRange,
@@ -64,7 +64,7 @@ public struct LoggingError: ModeError {
     /// - Parameters:
     ///   - path: The file's path.
     ///   - errno: The system error number `open` reported.
-    /// - Returns: An error with code ``Code/cannotOpenFile``.
+    /// - Returns: An error with code `.cannotOpenFile`.
     public static func cannotOpenFile(_ path: String, errno: Int32) -> Self {
         Self(
             code: .cannotOpenFile,
@@ -78,7 +78,7 @@ public struct LoggingError: ModeError {
     /// - Parameters:
     ///   - call: The system call that failed, such as `"pipe"`.
     ///   - errno: The system error number it reported.
-    /// - Returns: An error with code ``Code/redirectFailed``.
+    /// - Returns: An error with code `.redirectFailed`.
     public static func redirectFailed(_ call: String, errno: Int32) -> Self {
         Self(
             code: .redirectFailed,

@@ -31,7 +31,7 @@ public struct QueueError: ModeError {
 
     /// A blocked `put` was rejected because the queue was cleared while it waited for room.
     ///
-    /// - Returns: An error with code ``Code/cleared``.
+    /// - Returns: An error with code `.cleared`.
     public static func cleared() -> Self {
         Self(
             code: .cleared,

@@ -19,7 +19,7 @@ public struct SignalError: ModeError {
 
     /// The errors the receivers threw, in connection order.
     ///
-    /// Filled for ``Code/receiversFailed`` only; empty otherwise.
+    /// Filled for `.receiversFailed` only; empty otherwise.
     public let receiverErrors: [any Error]
 
     private init(code: Code, signal: String, receiverErrors: [any Error] = []) {
@@ -31,7 +31,7 @@ public struct SignalError: ModeError {
     /// A send without a sender on a signal with no default sender.
     ///
     /// - Parameter signal: The signal's label.
-    /// - Returns: An error with code ``Code/missingSender``.
+    /// - Returns: An error with code `.missingSender`.
     public static func missingSender(signal: String) -> Self {
         Self(code: .missingSender, signal: signal)
     }
@@ -41,7 +41,7 @@ public struct SignalError: ModeError {
     /// - Parameters:
     ///   - signal: The signal's label.
     ///   - errors: The receivers' errors, in connection order.
-    /// - Returns: An error with code ``Code/receiversFailed``.
+    /// - Returns: An error with code `.receiversFailed`.
     public static func receiversFailed(signal: String, errors: [any Error]) -> Self {
         Self(code: .receiversFailed, signal: signal, receiverErrors: errors)
     }

@@ -6,7 +6,7 @@ import DequeModule
 /// Every restart action counts once (restarting a whole group under ``SupervisorStrategy/oneForAll`` is one
 /// restart). Before each restart the supervisor counts the restarts of the last ``window`` on its clock; if
 /// there are already ``maxRestarts`` of them, it stops its services and crashes itself with
-/// ``SupervisorError/Code-swift.struct/maxRestartsExceeded``.
+/// ``SupervisorError`` `.maxRestartsExceeded`.
 ///
 /// ```swift
 /// let intensity = try RestartIntensity(maxRestarts: 10, within: .seconds(60))
@@ -24,7 +24,7 @@ public struct RestartIntensity: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates an intensity of at most `maxRestarts` restarts within any `window`.
     ///
-    /// - Throws: ``SupervisorError/Code-swift.struct/invalidArgument`` if `maxRestarts` is negative or `window`
+    /// - Throws: ``SupervisorError`` `.invalidArgument` if `maxRestarts` is negative or `window`
     ///   is not positive.
     public init(maxRestarts: Int, within window: Duration) throws {
         guard maxRestarts >= 0 else {

@@ -22,7 +22,7 @@ public import ModeCore
 ///
 /// - Restart intensity: more than ``RestartIntensity/maxRestarts`` restarts within ``RestartIntensity/window``
 ///   make the supervisor stop its services and crash itself with
-///   ``SupervisorError/Code-swift.struct/maxRestartsExceeded``, so the failure climbs to its own supervisor or
+///   ``SupervisorError`` `.maxRestartsExceeded`, so the failure climbs to its own supervisor or
 ///   to the root.
 /// - Restart types (``RestartType``): permanent services are restarted after a crash and after stopping on their
 ///   own; transient ones after a crash only; temporary ones never.
@@ -138,7 +138,7 @@ public actor Supervisor: Service, ServiceSupervisor {
     /// - Parameters:
     ///   - service: The service to supervise.
     ///   - restart: When it is restarted; permanent by default.
-    /// - Throws: ``SupervisorError/Code-swift.struct/alreadySupervised`` if it is supervised already (here or
+    /// - Throws: ``SupervisorError`` `.alreadySupervised` if it is supervised already (here or
     ///   elsewhere), ServiceError's `dependencyCycle` if it is an ancestor of the supervisor, or what its
     ///   start throws (it is then no longer supervised).
     public func add(_ service: any Service, restart: RestartType = .permanent) async throws {
@@ -162,7 +162,7 @@ public actor Supervisor: Service, ServiceSupervisor {
 
     /// Stops supervising `service`: stops it, and removes it from the supervisor and from the service tree.
     ///
-    /// - Throws: ``SupervisorError/Code-swift.struct/notSupervised`` if it is not supervised here.
+    /// - Throws: ``SupervisorError`` `.notSupervised` if it is not supervised here.
     public func discard(_ service: any Service) async throws {
         guard let index = self.index(of: service) else {
             throw SupervisorError.notSupervised(service.label, self.name)
@@ -174,8 +174,8 @@ public actor Supervisor: Service, ServiceSupervisor {
     /// Puts `service` in slot `index`: the service there is stopped and discarded, and the new one takes its
     /// place (and starts now if the supervisor runs). An `index` equal to the count appends.
     ///
-    /// - Throws: ``SupervisorError/Code-swift.struct/indexOutOfRange``,
-    ///   ``SupervisorError/Code-swift.struct/alreadySupervised``, or as ``add(_:restart:)``.
+    /// - Throws: ``SupervisorError`` `.indexOutOfRange`,
+    ///   ``SupervisorError`` `.alreadySupervised`, or as ``add(_:restart:)``.
     public func insert(_ service: any Service, at index: Int, restart: RestartType = .permanent) async throws {
         guard index >= 0, index <= self.members.count else {
             throw SupervisorError.indexOutOfRange(index, count: self.members.count)

@@ -17,7 +17,7 @@ public struct SupervisorError: ModeError {
     public let code: Code
     /// A sentence that says what went wrong and what to do about it.
     public let message: String
-    /// The error behind this one: for ``Code/maxRestartsExceeded``, the crash that needed one restart too many.
+    /// The error behind this one: for `.maxRestartsExceeded`, the crash that needed one restart too many.
     public let underlying: (any Error)?
 
     /// Creates an error; prefer the static factories.

@@ -133,7 +133,7 @@ public struct WorkerOptions: Sendable {
     /// Checks every setting; ``Worker/execute()`` calls it first and exits with ``WorkerExitCode/failure`` when
     /// it throws.
     ///
-    /// - Throws: ``WorkerError`` with code ``WorkerError/Code-swift.struct/invalidArgument`` for a negative
+    /// - Throws: ``WorkerError`` with code `.invalidArgument` for a negative
     ///   stop deadline or duplicate-signal window, a blocking threshold that is not positive, or an empty log
     ///   file name.
     public func validate() throws(WorkerError) {

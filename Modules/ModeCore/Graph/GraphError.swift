@@ -15,7 +15,7 @@ public struct GraphError: ModeError {
 
     /// What went wrong.
     public let code: Code
-    /// For ``Code-swift.struct/cycle``: the objects on the cycle, as printed, starting and ending with the same
+    /// For `.cycle`: the objects on the cycle, as printed, starting and ending with the same
     /// one (`["a", "b", "a"]`: `a` depends on `b`, which depends on `a`).
     public let cycle: [String]
 
