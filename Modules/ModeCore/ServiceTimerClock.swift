@@ -3,7 +3,9 @@
 ///
 /// `itertimer` sleeps wake at once when the service stops, so a loop running in a task the service does not
 /// own still ends promptly. The timers of `BackgroundTask.timer` run in owned tasks, which `stop()` cancels;
-/// they sleep on the plain clock (no extra task per tick) and notice a crash at their next tick.
+/// they sleep on the plain clock (no extra task per tick) and notice a crash at their next tick. On a
+/// `ContinuousClock` or `SuspendingClock` they sleep through the clock's shared ``TimerScheduler`` (one
+/// wake-up per due instant for all timers); on any other clock, such as a `ManualClock`, on the clock itself.
 public struct ServiceTimerClock: Clock, Sendable {
     /// A point in time: the offset on the service's clock from when the service's runtime was created.
     public struct Instant: InstantProtocol, Hashable, Sendable {
@@ -24,10 +26,30 @@ public struct ServiceTimerClock: Clock, Sendable {
     /// Whether a sleep wakes as soon as the service should stop (one helper task per sleep), or only at its
     /// deadline or on cancellation.
     let wakesOnStop: Bool
+    /// The shared scheduler of a real clock, and what to add to an offset of the runtime's clock to get one of
+    /// the scheduler's; `nil` to sleep on the runtime's clock itself.
+    let scheduler: (scheduler: TimerScheduler, shift: Duration)?
 
     init(runtime: ServiceRuntime, wakesOnStop: Bool) {
         self.runtime = runtime
         self.wakesOnStop = wakesOnStop
+        self.scheduler = wakesOnStop ? nil : Self.scheduler(for: runtime)
+    }
+
+    /// The scheduler for the runtime's clock, if it is a real one.
+    private static func scheduler(for runtime: ServiceRuntime) -> (scheduler: TimerScheduler, shift: Duration)? {
+        let clock = runtime.configuration.clock
+        if clock is ContinuousClock {
+            // Every runtime on a ContinuousClock counts its offsets in `ServiceClock.continuous`, as the scheduler does.
+            return (TimerScheduler.continuous, .zero)
+        }
+        if clock is SuspendingClock {
+            // Both count from their own creation on the same clock: read the runtime's first so the shift errs late.
+            let runtimeNow = runtime.clock.now
+            let schedulerNow = TimerScheduler.suspending.clock.now
+            return (TimerScheduler.suspending, schedulerNow - runtimeNow)
+        }
+        return nil
     }
 
     /// The current instant on the service's clock.
@@ -44,6 +66,12 @@ public struct ServiceTimerClock: Clock, Sendable {
         if self.wakesOnStop {
             let remaining = deadline.offset - self.runtime.clock.now
             if remaining > .zero { _ = await self.runtime.waitUntilShouldStop(timeout: remaining) }
+        } else if let (scheduler, shift) = self.scheduler {
+            if deadline.offset > self.runtime.clock.now {
+                try await scheduler.sleep(until: deadline.offset + shift, tolerance: tolerance)
+            } else {
+                await Task.yield()
+            }
         } else {
             try await self.runtime.clock.sleep(until: deadline.offset, tolerance: tolerance)
         }
