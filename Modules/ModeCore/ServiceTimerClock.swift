@@ -67,11 +67,8 @@ public struct ServiceTimerClock: Clock, Sendable {
             let remaining = deadline.offset - self.runtime.clock.now
             if remaining > .zero { _ = await self.runtime.waitUntilShouldStop(timeout: remaining) }
         } else if let (scheduler, shift) = self.scheduler {
-            if deadline.offset > self.runtime.clock.now {
-                try await scheduler.sleep(until: deadline.offset + shift, tolerance: tolerance)
-            } else {
-                await Task.yield()
-            }
+            // A deadline already passed is due at once there too.
+            try await scheduler.sleep(until: deadline.offset + shift, tolerance: tolerance)
         } else {
             try await self.runtime.clock.sleep(until: deadline.offset, tolerance: tolerance)
         }

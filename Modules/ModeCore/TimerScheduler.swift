@@ -18,8 +18,10 @@ import ModeConcurrencyHelpers
 ///   service whose `stop()` returned has nothing left in it even while other services' timers keep the
 ///   driver alive. A sleeper due earlier than the driver's current target replaces the driver with one
 ///   that sleeps until the new deadline (the old one is cancelled and ends).
-/// - Tolerance: when every sleeper allows some (`tolerance > 0`), the driver passes the earliest sleeper's
-///   to the clock; one sleeper that asks for none makes the driver ask for none.
+/// - Tolerance: when every sleeper allows some (`tolerance > 0`), the driver wakes the smallest tolerance
+///   after the earliest deadline and so takes in every sleeper that falls due meanwhile: one wake-up for
+///   a whole batch, each sleeper still within its own tolerance. One sleeper that asks for none makes the
+///   driver wake at the earliest deadline.
 ///
 /// Only real clocks use it (``ServiceTimerClock`` picks ``continuous`` or ``suspending``); timers on other
 /// clocks, such as ModeTesting's `ManualClock`, sleep on their clock directly, so tests still see one
@@ -87,12 +89,16 @@ package final class TimerScheduler: Sendable {
         var due: [UnsafeContinuation<Void, any Error>] = []
         while true {
             let now = self.clock.now
-            let next = self.state.withLock { $0.takeDue(now: now, driver: id, into: &due) }
+            let target = self.state.withLock { $0.takeDue(now: now, driver: id, into: &due) }
             for continuation in due { continuation.resume() }
+            let resumed = !due.isEmpty
             due.removeAll(keepingCapacity: true)
-            guard let next else { return }
+            guard let target else { return }
+            // Resuming took time: when the next target has passed meanwhile, go round again without a sleep
+            // (each sleep costs an OS timer); the clock is read once more at the top of the loop.
+            if resumed, target <= self.clock.now { continue }
             do {
-                try await self.clock.sleep(until: next.deadline, tolerance: next.tolerance)
+                try await self.clock.sleep(until: target)
             } catch {
                 // Cancelled: a newer driver replaced this one, or nothing waits any more. `takeDue` ends the
                 // loop in both cases (the state no longer names this driver).
@@ -159,6 +165,8 @@ extension TimerScheduler {
         var live = 0
         /// Waiting sleepers that asked for no tolerance.
         var strict = 0
+        /// How many waiting sleepers asked for each tolerance (few distinct values in practice).
+        var tolerances: [Duration: Int] = [:]
         var stale = 0
         var nextGeneration: UInt64 = 1
         var nextDriver: UInt64 = 1
@@ -193,12 +201,12 @@ extension TimerScheduler {
             self.slots[token.slot].phase = .waiting(continuation)
             self.slots[token.slot].tolerance = tolerance
             self.live += 1
-            if tolerance == nil { self.strict += 1 }
+            if let tolerance { self.tolerances[tolerance, default: 0] += 1 } else { self.strict += 1 }
             self.push(Entry(deadline: deadline, generation: token.generation, slot: token.slot))
             var change = DriverChange()
             if let driver = self.driver {
                 // A driver that has no target yet computes it from the heap when it first runs.
-                if let target = driver.target, deadline < target {
+                if let target = driver.target, deadline + (tolerance ?? .zero) < target {
                     change.retired = driver.task
                     change.started = self.startDriver()
                 }
@@ -247,7 +255,7 @@ extension TimerScheduler {
             now: Duration,
             driver id: UInt64,
             into due: inout [UnsafeContinuation<Void, any Error>]
-        ) -> (deadline: Duration, tolerance: Duration?)? {
+        ) -> Duration? {
             guard self.driver?.id == id else { return nil }
             while let top = self.heap.first {
                 let slot = self.slots[top.slot]
@@ -257,9 +265,12 @@ extension TimerScheduler {
                     continue
                 }
                 guard top.deadline <= now else {
-                    let tolerance = self.strict > 0 ? nil : slot.tolerance
-                    self.driver?.target = top.deadline
-                    return (top.deadline, tolerance)
+                    // Every sleeper's deadline is at or after the top's, and its tolerance at least the
+                    // smallest: waking that much later than the top's deadline keeps every sleeper within
+                    // its tolerance, and takes in all that fall due meanwhile.
+                    let target = top.deadline + (self.strict > 0 ? .zero : self.tolerances.keys.min() ?? .zero)
+                    self.driver?.target = target
+                    return target
                 }
                 self.popTop()
                 self.unwait(top.slot)
@@ -280,7 +291,12 @@ extension TimerScheduler {
 
         private mutating func unwait(_ slot: Int) {
             self.live -= 1
-            if self.slots[slot].tolerance == nil { self.strict -= 1 }
+            guard let tolerance = self.slots[slot].tolerance else {
+                self.strict -= 1
+                return
+            }
+            let remaining = (self.tolerances[tolerance] ?? 1) - 1
+            self.tolerances[tolerance] = remaining > 0 ? remaining : nil
         }
 
         private mutating func release(_ slot: Int) {

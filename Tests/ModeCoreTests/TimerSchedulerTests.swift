@@ -94,6 +94,40 @@ struct TimerSchedulerTests {
         await self.eventually { !scheduler.hasDriver }
     }
 
+    @Test func toleranceBatchesSleepersIntoOneWakeUp() async throws {
+        let clock = ManualClock()
+        let scheduler = TimerScheduler(clock: ServiceClock(clock))
+        let woken = Locked<[String]>([])
+        let tolerant = [1000, 1200, 1400].map { milliseconds in
+            Task {
+                try await scheduler.sleep(until: .milliseconds(milliseconds), tolerance: .milliseconds(500))
+                woken.withLock { $0.append("\(milliseconds)") }
+            }
+        }
+        await self.eventually { scheduler.sleeperCount == 3 }
+        // One wake-up, the smallest tolerance after the earliest deadline, for all three.
+        await clock.waitForSleeper(until: ManualClock.Instant(offset: .milliseconds(1500)))
+        #expect(clock.deadlines == [ManualClock.Instant(offset: .milliseconds(1500))])
+        // A sleeper that asks for no tolerance pulls the wake-up in to its own deadline.
+        let strict = self.sleeper(scheduler, until: .milliseconds(1100), label: "strict", woken: woken)
+        await clock.waitForSleeper(until: ManualClock.Instant(offset: .milliseconds(1000)))
+        await clock.waitForSleepers(count: 1)
+        clock.advance(to: ManualClock.Instant(offset: .milliseconds(1000)))
+        try await tolerant[0].value
+        #expect(woken.withLock { $0 } == ["1000"])
+        await clock.waitForSleeper(until: ManualClock.Instant(offset: .milliseconds(1100)))
+        clock.advance(to: ManualClock.Instant(offset: .milliseconds(1100)))
+        #expect(await strict.value)
+        // The strict one gone, the other two are batched again: 1,200 ms + 500 ms.
+        await clock.waitForSleeper(until: ManualClock.Instant(offset: .milliseconds(1700)))
+        clock.advance(to: ManualClock.Instant(offset: .milliseconds(1699)))
+        #expect(scheduler.sleeperCount == 2)
+        clock.advance(to: ManualClock.Instant(offset: .milliseconds(1700)))
+        for task in tolerant { try await task.value }
+        #expect(woken.withLock { $0 } == ["1000", "strict", "1200", "1400"] || woken.withLock { $0 } == ["1000", "strict", "1400", "1200"])
+        await self.eventually { !scheduler.hasDriver }
+    }
+
     @Test func cancellationRemovesTheSleeperAndTheLastOneEndsTheDriver() async throws {
         let clock = ManualClock()
         let scheduler = TimerScheduler(clock: ServiceClock(clock))
