@@ -29,11 +29,22 @@ public struct ServiceTimerClock: Clock, Sendable {
     /// The shared scheduler of a real clock, and what to add to an offset of the runtime's clock to get one of
     /// the scheduler's; `nil` to sleep on the runtime's clock itself.
     let scheduler: (scheduler: TimerScheduler, shift: Duration)?
+    /// The least tolerance a sleep through the shared scheduler asks for, so that timers due close together
+    /// share one wake-up (see ``coalescing(for:)``).
+    let coalescing: Duration
 
-    init(runtime: ServiceRuntime, wakesOnStop: Bool) {
+    init(runtime: ServiceRuntime, wakesOnStop: Bool, coalescing: Duration = .zero) {
         self.runtime = runtime
         self.wakesOnStop = wakesOnStop
         self.scheduler = wakesOnStop ? nil : Self.scheduler(for: runtime)
+        self.coalescing = coalescing
+    }
+
+    /// How late the shared scheduler may wake a timer of `interval` that asked for no tolerance: 2% of the
+    /// interval, at most 1 ms (200 µs for a 10 ms timer). Without it, a thousand timers spread by their jitter
+    /// would be woken a few at a time, each few costing thread wake-ups; with it they are woken in batches.
+    package static func coalescing(for interval: Duration) -> Duration {
+        Swift.min(interval / 50, .milliseconds(1))
     }
 
     /// The scheduler for the runtime's clock, if it is a real one.
@@ -68,6 +79,7 @@ public struct ServiceTimerClock: Clock, Sendable {
             if remaining > .zero { _ = await self.runtime.waitUntilShouldStop(timeout: remaining) }
         } else if let (scheduler, shift) = self.scheduler {
             // A deadline already passed is due at once there too.
+            let tolerance = Swift.max(tolerance ?? .zero, self.coalescing)
             try await scheduler.sleep(until: deadline.offset + shift, tolerance: tolerance)
         } else {
             try await self.runtime.clock.sleep(until: deadline.offset, tolerance: tolerance)

@@ -21,7 +21,9 @@ import ModeConcurrencyHelpers
 /// - Tolerance: when every sleeper allows some (`tolerance > 0`), the driver wakes the smallest tolerance
 ///   after the earliest deadline and so takes in every sleeper that falls due meanwhile: one wake-up for
 ///   a whole batch, each sleeper still within its own tolerance. One sleeper that asks for none makes the
-///   driver wake at the earliest deadline.
+///   driver wake at the earliest deadline. Service timers ask for at least
+///   ``ServiceTimerClock/coalescing(for:)`` (2% of the interval, at most 1 ms), so that timers spread by
+///   their jitter are still woken in batches.
 ///
 /// Only real clocks use it (``ServiceTimerClock`` picks ``continuous`` or ``suspending``); timers on other
 /// clocks, such as ModeTesting's `ManualClock`, sleep on their clock directly, so tests still see one
@@ -165,8 +167,9 @@ extension TimerScheduler {
         var live = 0
         /// Waiting sleepers that asked for no tolerance.
         var strict = 0
-        /// How many waiting sleepers asked for each tolerance (few distinct values in practice).
-        var tolerances: [Duration: Int] = [:]
+        /// How many waiting sleepers asked for each tolerance: few distinct values in practice, so a short list
+        /// searched in order costs less than hashing.
+        var tolerances: [(tolerance: Duration, count: Int)] = []
         var stale = 0
         var nextGeneration: UInt64 = 1
         var nextDriver: UInt64 = 1
@@ -201,7 +204,15 @@ extension TimerScheduler {
             self.slots[token.slot].phase = .waiting(continuation)
             self.slots[token.slot].tolerance = tolerance
             self.live += 1
-            if let tolerance { self.tolerances[tolerance, default: 0] += 1 } else { self.strict += 1 }
+            if let tolerance {
+                if let index = self.tolerances.firstIndex(where: { $0.tolerance == tolerance }) {
+                    self.tolerances[index].count += 1
+                } else {
+                    self.tolerances.append((tolerance, 1))
+                }
+            } else {
+                self.strict += 1
+            }
             self.push(Entry(deadline: deadline, generation: token.generation, slot: token.slot))
             var change = DriverChange()
             if let driver = self.driver {
@@ -268,7 +279,7 @@ extension TimerScheduler {
                     // Every sleeper's deadline is at or after the top's, and its tolerance at least the
                     // smallest: waking that much later than the top's deadline keeps every sleeper within
                     // its tolerance, and takes in all that fall due meanwhile.
-                    let target = top.deadline + (self.strict > 0 ? .zero : self.tolerances.keys.min() ?? .zero)
+                    let target = top.deadline + (self.strict > 0 ? .zero : self.smallestTolerance)
                     self.driver?.target = target
                     return target
                 }
@@ -295,8 +306,18 @@ extension TimerScheduler {
                 self.strict -= 1
                 return
             }
-            let remaining = (self.tolerances[tolerance] ?? 1) - 1
-            self.tolerances[tolerance] = remaining > 0 ? remaining : nil
+            guard let index = self.tolerances.firstIndex(where: { $0.tolerance == tolerance }) else { return }
+            self.tolerances[index].count -= 1
+            if self.tolerances[index].count == 0 { self.tolerances.remove(at: index) }
+        }
+
+        /// The smallest tolerance a waiting sleeper asked for (zero if none did).
+        private var smallestTolerance: Duration {
+            var smallest: Duration?
+            for entry in self.tolerances where smallest.map({ entry.tolerance < $0 }) ?? true {
+                smallest = entry.tolerance
+            }
+            return smallest ?? .zero
         }
 
         private mutating func release(_ slot: Int) {

@@ -288,3 +288,13 @@ struct SharedSchedulerServiceTimerTests {
         try assertStoppedClean(service)
     }
 }
+
+@Suite struct TimerCoalescingTests {
+    @Test func aServiceTimerAllowsTwoPercentOfItsIntervalAtMostOneMillisecond() {
+        #expect(ServiceTimerClock.coalescing(for: .zero) == .zero)
+        #expect(ServiceTimerClock.coalescing(for: .milliseconds(1)) == .microseconds(20))
+        #expect(ServiceTimerClock.coalescing(for: .milliseconds(10)) == .microseconds(200))
+        #expect(ServiceTimerClock.coalescing(for: .milliseconds(50)) == .milliseconds(1))
+        #expect(ServiceTimerClock.coalescing(for: .seconds(Int64.max)) == .milliseconds(1))
+    }
+}
