@@ -40,9 +40,11 @@ public struct ServiceTimerClock: Clock, Sendable {
         self.coalescing = coalescing
     }
 
-    /// How late the shared scheduler may wake a timer of `interval` that asked for no tolerance: 2% of the
-    /// interval, at most 1 ms (200 µs for a 10 ms timer). Without it, a thousand timers spread by their jitter
-    /// would be woken a few at a time, each few costing thread wake-ups; with it they are woken in batches.
+    /// How late the shared scheduler may wake a timer of `interval` that asked for no tolerance.
+    ///
+    /// 2% of the interval, at most 1 ms (200 µs for a 10 ms timer). Without it, a thousand timers spread by
+    /// their jitter would be woken a few at a time, each few costing thread wake-ups; with it they are woken
+    /// in batches.
     package static func coalescing(for interval: Duration) -> Duration {
         Swift.min(interval / 50, .milliseconds(1))
     }
