@@ -49,20 +49,22 @@ public struct ServiceTimerClock: Clock, Sendable {
         Swift.min(interval / 50, .milliseconds(1))
     }
 
-    /// The scheduler for the runtime's clock, if it is a real one.
+    /// The scheduler for the runtime's clock, if it is a real one, with the shift between their offsets.
     private static func scheduler(for runtime: ServiceRuntime) -> (scheduler: TimerScheduler, shift: Duration)? {
         let clock = runtime.configuration.clock
+        let scheduler: TimerScheduler
         if clock is ContinuousClock {
-            // Every runtime on a ContinuousClock counts its offsets in `ServiceClock.continuous`, as the scheduler does.
-            return (TimerScheduler.continuous, .zero)
+            scheduler = .continuous
+        } else if clock is SuspendingClock {
+            scheduler = .suspending
+        } else {
+            return nil
         }
-        if clock is SuspendingClock {
-            // Both count from their own creation on the same clock: read the runtime's first so the shift errs late.
-            let runtimeNow = runtime.clock.now
-            let schedulerNow = TimerScheduler.suspending.clock.now
-            return (TimerScheduler.suspending, schedulerNow - runtimeNow)
-        }
-        return nil
+        // Both count offsets on the same clock from their own origins. Reading the runtime's first makes the
+        // shift err by the few nanoseconds between the reads, on the late side: never an early wake-up.
+        let runtimeNow = runtime.clock.now
+        let schedulerNow = scheduler.clock.now
+        return (scheduler, schedulerNow - runtimeNow)
     }
 
     /// The current instant on the service's clock.

@@ -29,9 +29,8 @@ import ModeConcurrencyHelpers
 /// clocks, such as ModeTesting's `ManualClock`, sleep on their clock directly, so tests still see one
 /// sleeper per timer. Tests of the scheduler itself make one on a manual clock.
 package final class TimerScheduler: Sendable {
-    /// The scheduler of every runtime on `ContinuousClock`: its offsets are those of `ServiceClock.continuous`,
-    /// the box all such runtimes share.
-    static let continuous = TimerScheduler(clock: .continuous)
+    /// The scheduler of every runtime on `ContinuousClock` (its offsets count from its own creation).
+    static let continuous = TimerScheduler(clock: ServiceClock(ContinuousClock()))
 
     /// The scheduler of every runtime on `SuspendingClock` (its offsets count from its own creation).
     static let suspending = TimerScheduler(clock: ServiceClock(SuspendingClock()))
