@@ -241,7 +241,7 @@ extension TimerScheduler {
                 if self.live == 0 {
                     change.retired = self.driver?.task
                     self.driver = nil
-                    self.heap.removeAll(keepingCapacity: true)
+                    self.heap.removeAll()  // the last timer stopped: give the memory back
                     self.stale = 0
                 } else if self.stale > 64 && self.stale > self.heap.count / 2 {
                     self.compact()
