@@ -95,7 +95,9 @@ extension BackgroundTask {
     ///   - onError: ``TimerErrorPolicy/crash`` (the default) or ``TimerErrorPolicy/logAndContinue``.
     ///   - monitor: Receives the timer's counters (ticks, drift, overlaps, lateness), if given.
     ///   - tolerance: How late the clock may wake the timer, so it can batch the wake-ups of many timers.
-    ///     Zero or `nil` asks for the deadline itself; negative makes `start()` throw `.invalidArgument`.
+    ///     Zero or `nil` asks for the deadline itself, give or take the shared scheduler's batching on a real
+    ///     clock (up to 2% of the interval, at most 1 ms; see `Docs/Timers.md`); negative makes `start()`
+    ///     throw `.invalidArgument`.
     ///   - body: The work of one tick.
     public static func timer(
         _ name: String,
@@ -131,7 +133,11 @@ extension BackgroundTask {
                     logger: runtime.serviceLogger,
                     monitor: monitor,
                     tolerance: tolerance,
-                    clock: ServiceTimerClock(runtime: runtime, wakesOnStop: false)
+                    clock: ServiceTimerClock(
+                        runtime: runtime,
+                        wakesOnStop: false,
+                        coalescing: ServiceTimerClock.coalescing(for: interval)
+                    )
                 )
             )
             if runFirst, !runtime.shouldStop {

@@ -143,11 +143,15 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
         private let maxDrift: Duration
         private var phase = Phase.initial
         private var delivered = 0
+        /// Whether the logger took debug lines when iteration started: the per-tick line is then written,
+        /// and otherwise not even prepared (reading the level costs a cache miss per tick with many timers).
+        private let logsEachTick: Bool
 
         init(timer: IntervalTimer) {
             self.timer = timer
             self.origin = timer.clock.now
             self.maxDrift = Swift.min(timer.interval * 0.3, .milliseconds(1200))
+            self.logsEachTick = timer.logger.logLevel <= .debug
         }
 
         /// Sleeps until the next tick and returns the sleep done, or `nil` once the task is cancelled.
@@ -304,6 +308,7 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
                     """
                 )
             case .onTime:
+                guard self.logsEachTick else { return }
                 self.timer.logger.debug(
                     """
                     Timer \(name) woke up - iteration=\(wake.iteration) \
