@@ -78,3 +78,28 @@ let results = try await withThrowingTaskGroup(of: Int.self) { group in
     return values
 }
 print("stampede: \(results.count) callers got \(Set(results)) from \(reload.runCount) run(s)")
+
+// MARK: Errors (Docs/ModeErrors.md)
+
+/// Tries to take a token from a bucket that throws when it is empty, and says what happened.
+func takeToken(from bucket: TokenBucket) async -> String {
+    do {
+        try await bucket.acquire()
+        return "took a token"
+    } catch let error as TokenBucketError where error.code == .empty {
+        return "empty: \(error.message)"
+    } catch let error as any ModeError {
+        return "another Mode error: \(error)"
+    } catch {
+        return "not a Mode error: \(error)"
+    }
+}
+
+let strictBucket = try TokenBucket(rate: .perSecond(1), capacity: 1, whenEmpty: .fail)
+print(await takeToken(from: strictBucket))
+print(await takeToken(from: strictBucket))
+
+// Errors compare by their code alone: the message is context.
+let first = TimerError.invalidArgument("a timer has a negative interval")
+let second = TimerError.invalidArgument("another message")
+print("same code, equal errors: \(first == second); qualified: \(first.qualifiedDescription)")
