@@ -28,7 +28,7 @@ extension Service {
     /// such as `.seconds(Int64.max)` means "until the service stops" (the clock never overflows).
     public func sleep(for duration: Duration) async {
         guard duration > .zero else { return }
-        _ = await self.runtime.waitUntilShouldStop(timeout: duration)
+        await self.runtime.sleep(for: duration)
     }
 
     /// Waits until the service is asked to stop or crashes (or the calling task is cancelled).

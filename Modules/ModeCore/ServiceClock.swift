@@ -8,14 +8,18 @@ import ModeConcurrencyHelpers
 package struct ServiceClock: Sendable {
     private let _now: @Sendable () -> Duration
     private let _sleepUntil: @Sendable (Duration, Duration?) async throws -> Void
+    /// Ends the runtimes' timed waits at their deadlines, without a task per wait.
+    let alarms: SleepAlarms
 
     /// Wraps `clock`; offsets count from the clock's `now` at this call.
     package init<C: Clock<Duration>>(_ clock: C) {
         let origin = clock.now
-        self._now = { origin.duration(to: clock.now) }
+        let now: @Sendable () -> Duration = { origin.duration(to: clock.now) }
+        self._now = now
         self._sleepUntil = { offset, tolerance in
             try await clock.sleepBounded(until: origin.advanced(by: offset), tolerance: tolerance)
         }
+        self.alarms = SleepAlarms(clock: clock, origin: origin, now: now)
     }
 
     /// One box for every runtime on the default `ContinuousClock`: offsets then count from the first use,
