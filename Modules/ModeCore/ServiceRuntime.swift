@@ -30,7 +30,8 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    let lifecycle = LifecycleLock()
+    /// The async lock of `start()`, `stop()` and `restart()`; its state lives in ``state``.
+    var lifecycle: LifecycleLock { LifecycleLock(runtime: self) }
     let state: Locked<State>
 
     /// Creates a runtime with `configuration`.
@@ -54,9 +55,8 @@ public final class ServiceRuntime: Sendable {
 
     struct OwnedTask: Sendable {
         var name: String
-        /// The hash of the task, as `withUnsafeCurrentTask` gives it inside the task.
-        var identity: Int
-        /// The task itself, to cancel it (a `Task` fits the existential's inline buffer: no allocation).
+        /// The task itself, to cancel it and to know it (a `Task` fits the existential's inline buffer: no
+        /// allocation). Its `hashValue` is what `withUnsafeCurrentTask` gives inside the task.
         var handle: any CancellableTask
     }
 
@@ -91,11 +91,12 @@ public final class ServiceRuntime: Sendable {
         var restartCount = 0
         var acceptingTasks = true
         var children: [any Service] = []
-        var tasks: [Int: OwnedTask] = [:]
+        var tasks = OwnedTasks()
         var abandonedTasks: [Int: String] = [:]
         var cleanups: [Cleanup] = []
         var waiters: [Int: WaiterSlot] = [:]
         var nextID = 0
+        var lifecycleLock = LifecycleLock.State()
         weak var supervisor: (any ServiceSupervisor)?
         var diag: Diag?
         var introspection = RuntimeIntrospection()
@@ -389,8 +390,8 @@ public final class ServiceRuntime: Sendable {
     /// ``spawnBackground(_:service:_:)``). A child task of an owned task is not the owned task; ``stopTasks()``
     /// still finds out when its caller runs inside one.
     var callerOwnedTaskID: Int? {
-        guard let me = withUnsafeCurrentTask(body: { $0?.hashValue }) else { return nil }
-        return self.state.withLock { state in state.tasks.first { $0.value.identity == me }?.key }
+        let me = LifecycleLock.currentTaskID()  // a stop step's task counts as the task that runs the stop
+        return self.state.withLock { state in state.tasks.first { $0.value.handle.hashValue == me }?.key }
     }
 
     /// Starts `operation` as a task owned by this service: named, cancelled and awaited on stop.
@@ -416,7 +417,7 @@ public final class ServiceRuntime: Sendable {
                     throw error
                 }
             }
-            state.tasks[id] = OwnedTask(name: name, identity: task.hashValue, handle: task)
+            state.tasks[id] = OwnedTask(name: name, handle: task)
             return .success(task)
         }
         return try result.get()
@@ -451,7 +452,7 @@ public final class ServiceRuntime: Sendable {
                     self.taskFailed(id, name: name, error: error, service: service)
                 }
             }
-            state.tasks[id] = OwnedTask(name: name, identity: task.hashValue, handle: task)
+            state.tasks[id] = OwnedTask(name: name, handle: task)
         }
     }
 
@@ -502,9 +503,11 @@ public final class ServiceRuntime: Sendable {
         if !drained {
             let names = self.state.withLock { state -> [String] in
                 let abandoned = state.tasks.filter { $0.key != me }
-                for id in abandoned.keys { state.tasks[id] = nil }
-                for (id, task) in abandoned { state.abandonedTasks[id] = task.name }
-                return abandoned.values.map(\.name).sorted()
+                for (id, task) in abandoned {
+                    state.tasks[id] = nil
+                    state.abandonedTasks[id] = task.name
+                }
+                return abandoned.map(\.value.name).sorted()
             }
             if !names.isEmpty {
                 self.log(
@@ -891,12 +894,44 @@ public final class ServiceRuntime: Sendable {
     }
 }
 
-/// An owned task's handle as the runtime keeps it: something to cancel.
+/// An owned task's handle as the runtime keeps it: something to cancel, and its identity (`hashValue`).
 protocol CancellableTask: Sendable {
     func cancel()
+    var hashValue: Int { get }
 }
 
 extension Task: CancellableTask {}
+
+/// The owned tasks of a runtime, by id: an array searched by id rather than a dictionary, because a service
+/// owns one to a few tasks and a one-entry dictionary takes twice the memory.
+struct OwnedTasks: Sequence, Sendable {
+    typealias Element = (key: Int, value: ServiceRuntime.OwnedTask)
+
+    private var entries: [Element] = []
+
+    subscript(id: Int) -> ServiceRuntime.OwnedTask? {
+        get { self.entries.first { $0.key == id }?.value }
+        set {
+            if let index = self.entries.firstIndex(where: { $0.key == id }) {
+                if let newValue {
+                    self.entries[index].value = newValue
+                } else {
+                    self.entries.swapAt(index, self.entries.count - 1)
+                    self.entries.removeLast()
+                }
+            } else if let newValue {
+                self.entries.append((id, newValue))
+            }
+        }
+    }
+
+    var count: Int { self.entries.count }
+    var isEmpty: Bool { self.entries.isEmpty }
+    var keys: [Int] { self.entries.map(\.key) }
+    var values: [ServiceRuntime.OwnedTask] { self.entries.map(\.value) }
+
+    func makeIterator() -> IndexingIterator<[Element]> { self.entries.makeIterator() }
+}
 
 /// What a service's beacon node holds: the service's short label and a weak link back to its runtime.
 public struct ServiceNode: Sendable, CustomStringConvertible {
