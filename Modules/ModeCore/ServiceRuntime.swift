@@ -77,6 +77,8 @@ public final class ServiceRuntime: Sendable {
         weak var service: (any Service)?
         var node: Node<ServiceNode>?
         var label = "Service"
+        /// Whether `bind` recorded the service and its label.
+        var bound = false
         var phase = Phase.initial {
             didSet { self.noteTransition(from: self.crashed ? .crashed : oldValue.state) }
         }
@@ -153,16 +155,30 @@ public final class ServiceRuntime: Sendable {
 
     // MARK: - Binding to the service
 
-    /// Records the service this runtime belongs to and creates its beacon node; the first service wins.
-    @discardableResult
-    func bind(_ service: some Service) -> Node<ServiceNode> {
-        if let node = self.state.withLock({ $0.node }) { return node }
+    /// Records the service this runtime belongs to; the first service wins.
+    ///
+    /// The beacon node is made later, by ``beaconNode(for:)``, when something needs it (a parent or child, the
+    /// `beacon` property): until then the service is the root of its own one-node tree (depth 1, path = its
+    /// label), and a service that never joins a tree pays for no node.
+    func bind(_ service: some Service) {
+        if self.state.withLock({ $0.bound }) { return }
         let label = service.shortLabel
+        self.state.withLock { state in
+            guard !state.bound else { return }
+            state.bound = true
+            state.service = service
+            state.label = label
+        }
+    }
+
+    /// The service's beacon node, made on first use.
+    func beaconNode(for service: some Service) -> Node<ServiceNode> {
+        self.bind(service)
+        if let node = self.state.withLock({ $0.node }) { return node }
+        let label = self.label
         let fresh = Node(ServiceNode(label: label, runtime: self))
         return self.state.withLock { state in
             if let node = state.node { return node }
-            state.service = service
-            state.label = label
             state.node = fresh
             return fresh
         }
@@ -552,8 +568,8 @@ public final class ServiceRuntime: Sendable {
     // MARK: - Children
 
     func addChild(_ child: any Service, to parent: some Service) throws {
-        let parentNode = self.bind(parent)
-        let childNode = child.runtime.bind(child)
+        let parentNode = self.beaconNode(for: parent)
+        let childNode = child.runtime.beaconNode(for: child)
         guard child.runtime !== self else {
             throw ServiceError.dependencyCycle(self.label, self.label)
         }
@@ -584,7 +600,7 @@ public final class ServiceRuntime: Sendable {
     // MARK: - Crash
 
     func crash(_ error: any Error, service: some Service) {
-        let node = self.bind(service)
+        self.bind(service)
         self.log(.error, "Crashed reason=\(error)")
         // Test and set in one step, so that of two concurrent crashes only one tells the supervisor.
         let (alreadyCrashed, supervisor) = self.state.withLock { state in
@@ -601,8 +617,10 @@ public final class ServiceRuntime: Sendable {
                 supervisor.serviceDidCrash(service, reason: error)
                 return
             }
-            // Unsupervised: the crash climbs the beacon to the root, or to the nearest supervised ancestor.
-            for ancestor in node.walk().dropFirst() {
+            // Unsupervised: the crash climbs the beacon to the root, or to the nearest supervised ancestor (a
+            // service without a node has no parent).
+            let ancestors = self.state.withLock { $0.node }?.walk().dropFirst() ?? []
+            for ancestor in ancestors {
                 guard let runtime = ancestor.value.runtime else { continue }
                 if let ancestorService = runtime.boundService, let ancestorSupervisor = runtime.supervisor {
                     runtime.log(.error, "Crashed reason=\(error)")
