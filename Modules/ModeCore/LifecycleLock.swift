@@ -17,11 +17,12 @@ struct LifecycleLock: Sendable {
     }
 
     struct State {
-        var holder: Int?
         var waiters: [Waiter] = []
         var nextID = 0
         /// Waits that are registered but not parked yet: `true` once given up on.
         var pending: [Int: Bool] = [:]
+        /// Last, so that the runtime's flags can use the bytes after it.
+        var holder: Int?
     }
 
     /// The runtime whose state holds this lock's.

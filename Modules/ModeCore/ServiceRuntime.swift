@@ -77,6 +77,21 @@ public final class ServiceRuntime: Sendable {
         weak var service: (any Service)?
         var node: Node<ServiceNode>?
         var label = "Service"
+        var pendingTransitions: [(from: ServiceState, to: ServiceState)] = []
+        var crashReason: (any Error)?
+        var restartCount = 0
+        var children: [any Service] = []
+        var tasks = OwnedTasks()
+        var abandonedTasks: [Int: String] = [:]
+        var cleanups: [Cleanup] = []
+        var waiters = SmallTable<WaiterSlot>()
+        var nextID = 0
+        weak var supervisor: (any ServiceSupervisor)?
+        var diag: Diag?
+        var introspection = RuntimeIntrospection()
+        // The lock's state ends in an optional, and the flags below fill the bytes after it: every service keeps
+        // one `State`, so its size is an idle service's cost (see Docs/ModeCore.md, "Memory").
+        var lifecycleLock = LifecycleLock.State()
         /// Whether `bind` recorded the service and its label.
         var bound = false
         var phase = Phase.initial {
@@ -88,20 +103,7 @@ public final class ServiceRuntime: Sendable {
         var crashed = false {
             didSet { self.noteTransition(from: oldValue ? .crashed : self.lifecycleState) }
         }
-        var pendingTransitions: [(from: ServiceState, to: ServiceState)] = []
-        var crashReason: (any Error)?
-        var restartCount = 0
         var acceptingTasks = true
-        var children: [any Service] = []
-        var tasks = OwnedTasks()
-        var abandonedTasks: [Int: String] = [:]
-        var cleanups: [Cleanup] = []
-        var waiters: [Int: WaiterSlot] = [:]
-        var nextID = 0
-        var lifecycleLock = LifecycleLock.State()
-        weak var supervisor: (any ServiceSupervisor)?
-        var diag: Diag?
-        var introspection = RuntimeIntrospection()
 
         var shouldStop: Bool { self.stopRequested || self.crashed }
 
@@ -465,6 +467,8 @@ public final class ServiceRuntime: Sendable {
                     }
                     self.taskEnded(id)
                 } catch {
+                    // The name is read back rather than captured: the task's context stays smaller.
+                    let name = self.state.withLock { $0.tasks[id]?.name ?? $0.abandonedTasks[id] } ?? "task"
                     self.taskFailed(id, name: name, error: error, service: service)
                 }
             }
@@ -920,14 +924,18 @@ protocol CancellableTask: Sendable {
 
 extension Task: CancellableTask {}
 
-/// The owned tasks of a runtime, by id: an array searched by id rather than a dictionary, because a service
-/// owns one to a few tasks and a one-entry dictionary takes twice the memory.
-struct OwnedTasks: Sequence, Sendable {
-    typealias Element = (key: Int, value: ServiceRuntime.OwnedTask)
+/// The owned tasks of a runtime, by id.
+typealias OwnedTasks = SmallTable<ServiceRuntime.OwnedTask>
+
+/// A table by `Int` id kept as an array searched by id rather than a dictionary: a service owns one to a few
+/// tasks and has one to a few waiters, and a one-entry dictionary takes twice the memory (about 140 bytes more
+/// per idle service). Lookups are linear: fine for tens of entries, slower than a dictionary for thousands.
+struct SmallTable<Value>: Sequence {
+    typealias Element = (key: Int, value: Value)
 
     private var entries: [Element] = []
 
-    subscript(id: Int) -> ServiceRuntime.OwnedTask? {
+    subscript(id: Int) -> Value? {
         get { self.entries.first { $0.key == id }?.value }
         set {
             if let index = self.entries.firstIndex(where: { $0.key == id }) {
@@ -946,10 +954,12 @@ struct OwnedTasks: Sequence, Sendable {
     var count: Int { self.entries.count }
     var isEmpty: Bool { self.entries.isEmpty }
     var keys: [Int] { self.entries.map(\.key) }
-    var values: [ServiceRuntime.OwnedTask] { self.entries.map(\.value) }
+    var values: [Value] { self.entries.map(\.value) }
 
     func makeIterator() -> IndexingIterator<[Element]> { self.entries.makeIterator() }
 }
+
+extension SmallTable: Sendable where Value: Sendable {}
 
 /// What a service's beacon node holds: the service's short label and a weak link back to its runtime.
 public struct ServiceNode: Sendable, CustomStringConvertible {
