@@ -165,7 +165,7 @@ final class SleepDriver: Sendable {
             let replaced = state.driver?.task
             state.generation &+= 1
             let generation = state.generation
-            let task = Task.detached(name: "ModeCore.sleepAlarms") { await self.drive(generation) }
+            let task = Task(name: "ModeCore.sleepAlarms") { await self.drive(generation) }
             state.driver = (task, generation, offset)
             return (id, replaced)
         }
