@@ -286,6 +286,7 @@ public final class ServiceRuntime: Sendable {
     /// frame of its call chain takes room in the task's allocator (see ``spawnBackground(_:service:_:)``). So the
     /// sleep keeps nothing across its suspension: the slot holds the continuation and the alarm, and whoever
     /// empties the slot (a stop or crash, a cancellation, the alarm) resumes the one and cancels the other.
+    @usableFromInline
     func sleep(for duration: Duration) async {
         let id: Int? = self.state.withLock { state in
             if state.shouldStop { return nil }
