@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "ModeCore", targets: ["ModeCore"]),
+        .library(name: "ModeTime", targets: ["ModeTime"]),
+        .library(name: "ModeErrors", targets: ["ModeErrors"]),
         .library(name: "ModeLogging", targets: ["ModeLogging"]),
         .library(name: "ModeAsyncSeq", targets: ["ModeAsyncSeq"]),
         .library(name: "ModeCollections", targets: ["ModeCollections"]),
@@ -23,18 +25,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Only for `swift package generate-documentation` (DocC); no target depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The umbrella: re-exports every module but ModeTesting; no code of its own.
         .target(
             name: "Mode",
             dependencies: [
-                "ModeAsyncSeq", "ModeCollections", "ModeCore", "ModeLogging", "ModeQueues", "ModeSignals",
-                "ModeSupervisors", "ModeWorker",
+                "ModeAsyncSeq", "ModeCollections", "ModeCore", "ModeErrors", "ModeLogging", "ModeQueues",
+                "ModeSignals", "ModeSupervisors", "ModeTime", "ModeWorker",
             ],
             path: "Modules/Mode"
         ),
-        .testTarget(name: "ModeTests", dependencies: ["Mode"], path: "Tests/ModeTests"),
+        .testTarget(
+            name: "ModeTests",
+            dependencies: ["Mode", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Tests/ModeTests"
+        ),
 
         // Internal: the pthread-backed lock every module uses (no product; see Locked.swift for why).
         .target(name: "ModeConcurrencyHelpers", path: "Modules/ModeConcurrencyHelpers"),
@@ -49,9 +57,33 @@ let package = Package(
             path: "Tests/ModeTestSupport"
         ),
 
+        // The shape every Mode error shares (`ModeError`, `ModeErrorCode`); each module re-exports it.
+        .target(name: "ModeErrors", path: "Modules/ModeErrors"),
+        .testTarget(name: "ModeErrorsTests", dependencies: ["ModeErrors"], path: "Tests/ModeErrorsTests"),
+
+        // The time utilities that need no service runtime (parsing, cron, token bucket, timers); a leaf:
+        // no other Mode module. ModeCore re-exports it.
+        .target(
+            name: "ModeTime",
+            dependencies: ["ModeErrors", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            path: "Modules/ModeTime"
+        ),
+        .testTarget(
+            name: "ModeTimeTests",
+            dependencies: [
+                "ModeTime",
+                "ModeTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            path: "Tests/ModeTimeTests"
+        ),
+
         .target(
             name: "ModeCore",
             dependencies: [
+                "ModeTime",
+                "ModeErrors",
                 "ModeConcurrencyHelpers",
                 "ModeLogging",
                 .product(name: "Logging", package: "swift-log"),
@@ -79,7 +111,11 @@ let package = Package(
 
         .target(
             name: "ModeSupervisors",
-            dependencies: ["ModeCore", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ModeCore", "ModeErrors", "ModeConcurrencyHelpers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             path: "Modules/ModeSupervisors"
         ),
         .testTarget(
@@ -100,7 +136,7 @@ let package = Package(
 
         .target(
             name: "ModeLogging",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ModeErrors", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
             path: "Modules/ModeLogging"
         ),
         .testTarget(
@@ -117,7 +153,7 @@ let package = Package(
 
         .target(
             name: "ModeAsyncSeq",
-            dependencies: [.product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
+            dependencies: ["ModeErrors", .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
             path: "Modules/ModeAsyncSeq"
         ),
         .testTarget(
@@ -128,7 +164,9 @@ let package = Package(
 
         .target(
             name: "ModeCollections",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: [
+                "ModeErrors", "ModeConcurrencyHelpers", .product(name: "HeapModule", package: "swift-collections"),
+            ],
             path: "Modules/ModeCollections"
         ),
         .testTarget(
@@ -137,7 +175,11 @@ let package = Package(
             path: "Tests/ModeCollectionsTests"
         ),
 
-        .target(name: "ModeSignals", dependencies: ["ModeConcurrencyHelpers"], path: "Modules/ModeSignals"),
+        .target(
+            name: "ModeSignals",
+            dependencies: ["ModeErrors", "ModeConcurrencyHelpers"],
+            path: "Modules/ModeSignals"
+        ),
         .testTarget(
             name: "ModeSignalsTests",
             dependencies: ["ModeSignals", "ModeConcurrencyHelpers"],
@@ -146,7 +188,9 @@ let package = Package(
 
         .target(
             name: "ModeQueues",
-            dependencies: ["ModeConcurrencyHelpers", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: [
+                "ModeErrors", "ModeConcurrencyHelpers", .product(name: "DequeModule", package: "swift-collections"),
+            ],
             path: "Modules/ModeQueues"
         ),
         .testTarget(
@@ -161,6 +205,7 @@ let package = Package(
                 "ModeCore",
                 "ModeSupervisors",
                 "ModeLogging",
+                "ModeErrors",
                 "ModeConcurrencyHelpers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -199,7 +244,7 @@ let package = Package(
             path: "Tests/ModeWorkerTests"
         ),
 
-        .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),
+        .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeTime", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),
         .testTarget(
             name: "ModeTestingTests",
             dependencies: [

@@ -49,7 +49,7 @@ public func arange(_ start: Int, _ stop: Int) -> AsyncRange {
 ///   - stop: The end of the range; it is not included.
 ///   - step: The distance between two values; negative to count down. Must not be zero.
 /// - Returns: The range.
-/// - Throws: ``AsyncSeqError`` with code ``AsyncSeqError/Code/zeroStep`` when `step` is zero.
+/// - Throws: ``AsyncSeqError`` with code `.zeroStep` when `step` is zero.
 public func arange(_ start: Int, _ stop: Int, step: Int) throws -> AsyncRange {
     guard step != 0 else { throw AsyncSeqError.zeroStep(start: start, stop: stop) }
     return AsyncRange(uncheckedStart: start, stop: stop, step: step)

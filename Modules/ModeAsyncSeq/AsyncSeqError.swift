@@ -1,3 +1,5 @@
+@_exported public import ModeErrors
+
 /// An error thrown when an async-sequence helper is built with arguments it cannot honour.
 ///
 /// The helpers of ModeAsyncSeq check their arguments when the sequence is *built* (``arange(_:_:step:)``,
@@ -15,41 +17,9 @@
 /// ```
 ///
 /// Equality and hashing use ``code`` only. `Sendable`: the error holds only values.
-public struct AsyncSeqError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct AsyncSeqError: ModeError {
     /// The kind of bad argument; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case zeroStep
-            case nonPositiveStep
-            case negativeIndex
-            case nonPositiveChunkSize
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) {
-            self.value = value
-        }
-
-        /// A range was given a step of zero, which would never reach its end.
-        public static let zeroStep = Code(.zeroStep)
-        /// A slice was given a step below one; slices only walk forward.
-        public static let nonPositiveStep = Code(.nonPositiveStep)
-        /// A slice was given a negative start or stop; an async sequence has no end to count back from.
-        public static let negativeIndex = Code(.negativeIndex)
-        /// Chunks were asked for with a size below one.
-        public static let nonPositiveChunkSize = Code(.nonPositiveChunkSize)
-
-        /// The code's name, for example `zeroStep`.
-        public var description: String {
-            switch self.value {
-            case .zeroStep: "zeroStep"
-            case .nonPositiveStep: "nonPositiveStep"
-            case .negativeIndex: "negativeIndex"
-            case .nonPositiveChunkSize: "nonPositiveChunkSize"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<AsyncSeqError>
 
     /// What went wrong.
     public let code: Code
@@ -63,26 +33,14 @@ public struct AsyncSeqError: Error, Hashable, Sendable, CustomStringConvertible 
     }
 
     /// The error's code followed by its message.
-    public var description: String {
-        "AsyncSeqError.\(self.code): \(self.message)"
-    }
-
-    /// Compares the codes only; the messages are not part of equality.
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.code == rhs.code
-    }
-
-    /// Hashes the code only, to agree with `==`.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(self.code)
-    }
+    public var description: String { self.qualifiedDescription }
 
     /// A range was asked to step by zero.
     ///
     /// - Parameters:
     ///   - start: The range's first value.
     ///   - stop: The range's (excluded) end.
-    /// - Returns: An error with code ``Code/zeroStep``.
+    /// - Returns: An error with code `.zeroStep`.
     public static func zeroStep(start: Int, stop: Int) -> Self {
         Self(
             code: .zeroStep,
@@ -94,7 +52,7 @@ public struct AsyncSeqError: Error, Hashable, Sendable, CustomStringConvertible 
     /// A slice was asked to step by less than one.
     ///
     /// - Parameter step: The step that was passed.
-    /// - Returns: An error with code ``Code/nonPositiveStep``.
+    /// - Returns: An error with code `.nonPositiveStep`.
     public static func nonPositiveStep(_ step: Int) -> Self {
         Self(
             code: .nonPositiveStep,
@@ -108,7 +66,7 @@ public struct AsyncSeqError: Error, Hashable, Sendable, CustomStringConvertible 
     /// - Parameters:
     ///   - name: `"start"` or `"stop"`.
     ///   - value: The negative value that was passed.
-    /// - Returns: An error with code ``Code/negativeIndex``.
+    /// - Returns: An error with code `.negativeIndex`.
     public static func negativeIndex(_ name: String, _ value: Int) -> Self {
         Self(
             code: .negativeIndex,
@@ -120,11 +78,22 @@ public struct AsyncSeqError: Error, Hashable, Sendable, CustomStringConvertible 
     /// Chunks were asked for with a size below one.
     ///
     /// - Parameter count: The chunk size that was passed.
-    /// - Returns: An error with code ``Code/nonPositiveChunkSize``.
+    /// - Returns: An error with code `.nonPositiveChunkSize`.
     public static func nonPositiveChunkSize(_ count: Int) -> Self {
         Self(
             code: .nonPositiveChunkSize,
             message: "chunk size \(count) is not allowed; pass a size of 1 or more"
         )
     }
+}
+
+extension ModeErrorCode where Domain == AsyncSeqError {
+    /// A range was given a step of zero, which would never reach its end.
+    public static var zeroStep: Self { Self("zeroStep") }
+    /// A slice was given a step below one; slices only walk forward.
+    public static var nonPositiveStep: Self { Self("nonPositiveStep") }
+    /// A slice was given a negative start or stop; an async sequence has no end to count back from.
+    public static var negativeIndex: Self { Self("negativeIndex") }
+    /// Chunks were asked for with a size below one.
+    public static var nonPositiveChunkSize: Self { Self("nonPositiveChunkSize") }
 }

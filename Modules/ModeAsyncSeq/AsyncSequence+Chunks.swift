@@ -17,7 +17,7 @@ extension AsyncSequence {
     ///
     /// - Parameter count: The size of every chunk but possibly the last; 1 or more.
     /// - Returns: swift-async-algorithms' `AsyncChunksOfCountSequence` over this sequence.
-    /// - Throws: ``AsyncSeqError`` with code ``AsyncSeqError/Code/nonPositiveChunkSize`` when `count` is
+    /// - Throws: ``AsyncSeqError`` with code `.nonPositiveChunkSize` when `count` is
     ///   below 1.
     public func chunks(of count: Int) throws -> AsyncChunksOfCountSequence<Self, [Element]> {
         guard count >= 1 else { throw AsyncSeqError.nonPositiveChunkSize(count) }

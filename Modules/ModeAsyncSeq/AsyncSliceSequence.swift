@@ -22,8 +22,8 @@ extension AsyncSequence {
     ///   - stop: The position to stop before; 0 or more, or `nil` for no end.
     ///   - step: The distance between two selected positions; 1 or more.
     /// - Returns: The sliced sequence.
-    /// - Throws: ``AsyncSeqError`` with code ``AsyncSeqError/Code/negativeIndex`` when `start` or `stop` is
-    ///   negative, or ``AsyncSeqError/Code/nonPositiveStep`` when `step` is below 1.
+    /// - Throws: ``AsyncSeqError`` with code `.negativeIndex` when `start` or `stop` is
+    ///   negative, or ``AsyncSeqError`` `.nonPositiveStep` when `step` is below 1.
     public func slice(from start: Int = 0, to stop: Int? = nil, by step: Int = 1) throws -> AsyncSliceSequence<Self> {
         guard start >= 0 else { throw AsyncSeqError.negativeIndex("start", start) }
         if let stop, stop < 0 { throw AsyncSeqError.negativeIndex("stop", stop) }

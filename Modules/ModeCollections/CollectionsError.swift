@@ -1,3 +1,5 @@
+@_exported public import ModeErrors
+
 /// An error thrown when a ModeCollections type is used in a way it cannot honour.
 ///
 /// ```swift
@@ -9,37 +11,9 @@
 /// ```
 ///
 /// Equality and hashing use ``code`` only. `Sendable`: the error holds only values.
-public struct CollectionsError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct CollectionsError: ModeError {
     /// The kind of misuse; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case invalidLimit
-            case keyNotFound
-            case overflow
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) {
-            self.value = value
-        }
-
-        /// A cache was given a size limit below one.
-        public static let invalidLimit = Code(.invalidLimit)
-        /// An operation that needs an existing key (``LRUCache/incr(_:by:)``) did not find it.
-        public static let keyNotFound = Code(.keyNotFound)
-        /// An arithmetic operation (``LRUCache/incr(_:by:)``) would leave the range of `Int`.
-        public static let overflow = Code(.overflow)
-
-        /// The code's name, for example `invalidLimit`.
-        public var description: String {
-            switch self.value {
-            case .invalidLimit: "invalidLimit"
-            case .keyNotFound: "keyNotFound"
-            case .overflow: "overflow"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<CollectionsError>
 
     /// What went wrong.
     public let code: Code
@@ -53,24 +27,12 @@ public struct CollectionsError: Error, Hashable, Sendable, CustomStringConvertib
     }
 
     /// The error's code followed by its message.
-    public var description: String {
-        "CollectionsError.\(self.code): \(self.message)"
-    }
-
-    /// Compares the codes only; the messages are not part of equality.
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.code == rhs.code
-    }
-
-    /// Hashes the code only, to agree with `==`.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(self.code)
-    }
+    public var description: String { self.qualifiedDescription }
 
     /// A cache was given a size limit below one.
     ///
     /// - Parameter limit: The limit that was passed.
-    /// - Returns: An error with code ``Code/invalidLimit``.
+    /// - Returns: An error with code `.invalidLimit`.
     public static func invalidLimit(_ limit: Int) -> Self {
         Self(
             code: .invalidLimit,
@@ -82,7 +44,7 @@ public struct CollectionsError: Error, Hashable, Sendable, CustomStringConvertib
     /// An operation needed a key that is not there.
     ///
     /// - Parameter key: A description of the missing key.
-    /// - Returns: An error with code ``Code/keyNotFound``.
+    /// - Returns: An error with code `.keyNotFound`.
     public static func keyNotFound(_ key: String) -> Self {
         Self(
             code: .keyNotFound,
@@ -95,11 +57,20 @@ public struct CollectionsError: Error, Hashable, Sendable, CustomStringConvertib
     /// - Parameters:
     ///   - value: The stored value.
     ///   - delta: The amount that was to be added.
-    /// - Returns: An error with code ``Code/overflow``.
+    /// - Returns: An error with code `.overflow`.
     public static func overflow(_ value: Int, adding delta: Int) -> Self {
         Self(
             code: .overflow,
             message: "adding \(delta) to \(value) overflows Int; the stored value was left unchanged"
         )
     }
+}
+
+extension ModeErrorCode where Domain == CollectionsError {
+    /// A cache was given a size limit below one.
+    public static var invalidLimit: Self { Self("invalidLimit") }
+    /// An operation that needs an existing key (``LRUCache/incr(_:by:)``) did not find it.
+    public static var keyNotFound: Self { Self("keyNotFound") }
+    /// An arithmetic operation (``LRUCache/incr(_:by:)``) would leave the range of `Int`.
+    public static var overflow: Self { Self("overflow") }
 }

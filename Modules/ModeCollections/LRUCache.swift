@@ -50,7 +50,7 @@ public struct LRUCache<Key: Hashable, Value> {
     /// Creates a cache that keeps at most `limit` entries.
     ///
     /// - Parameter limit: The most entries to keep; 1 or more.
-    /// - Throws: ``CollectionsError`` with code ``CollectionsError/Code/invalidLimit`` when `limit` is below
+    /// - Throws: ``CollectionsError`` with code `.invalidLimit` when `limit` is below
     ///   1. (Python treats 0 as "unbounded"; use ``init()`` for that.)
     public init(limit: Int) throws {
         guard limit >= 1 else { throw CollectionsError.invalidLimit(limit) }
@@ -252,8 +252,8 @@ extension LRUCache where Value == Int {
     ///   - key: The key whose value to change.
     ///   - delta: The amount to add; negative to decrement.
     /// - Returns: The new value.
-    /// - Throws: ``CollectionsError`` with code ``CollectionsError/Code/keyNotFound`` when `key` is not
-    ///   cached, or ``CollectionsError/Code/overflow`` when the sum leaves the range of `Int` (the stored
+    /// - Throws: ``CollectionsError`` with code `.keyNotFound` when `key` is not
+    ///   cached, or ``CollectionsError`` `.overflow` when the sum leaves the range of `Int` (the stored
     ///   value is then unchanged).
     @discardableResult
     public mutating func incr(_ key: Key, by delta: Int = 1) throws -> Int {

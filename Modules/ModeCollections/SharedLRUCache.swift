@@ -37,7 +37,7 @@ public final class SharedLRUCache<Key: Hashable & Sendable, Value: Sendable>: Se
     /// Creates a shared cache that keeps at most `limit` entries.
     ///
     /// - Parameter limit: The most entries to keep; 1 or more.
-    /// - Throws: ``CollectionsError`` with code ``CollectionsError/Code/invalidLimit`` when `limit` is below
+    /// - Throws: ``CollectionsError`` with code `.invalidLimit` when `limit` is below
     ///   1.
     public init(limit: Int) throws {
         self.state = Locked(try LRUCache(limit: limit))
@@ -171,8 +171,8 @@ extension SharedLRUCache where Value == Int {
     ///   - key: The key whose value to change.
     ///   - delta: The amount to add; negative to decrement.
     /// - Returns: The new value.
-    /// - Throws: ``CollectionsError`` with code ``CollectionsError/Code/keyNotFound`` when `key` is not
-    ///   cached, or ``CollectionsError/Code/overflow`` when the sum leaves the range of `Int`.
+    /// - Throws: ``CollectionsError`` with code `.keyNotFound` when `key` is not
+    ///   cached, or ``CollectionsError`` `.overflow` when the sum leaves the range of `Int`.
     @discardableResult
     public func incr(_ key: Key, by delta: Int = 1) throws -> Int {
         try self.locked { cache in try cache.incr(key, by: delta) }

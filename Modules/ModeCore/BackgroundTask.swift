@@ -94,17 +94,19 @@ extension BackgroundTask {
     /// - Parameters:
     ///   - name: The task and timer name.
     ///   - interval: The time between runs; it must not be negative (`start()` throws
-    ///     ``ServiceError/Code-swift.struct/invalidArgument``). Zero runs the body back to back (yielding
+    ///     ``ServiceError`` `.invalidArgument`). Zero runs the body back to back (yielding
     ///     between runs); a huge value such as `.seconds(Int64.max)` means "never" (the timer waits until the
     ///     service stops).
     ///   - runFirst: Run once at start, before the first interval (the original's `exec_first`).
-    ///   - scheduling: ``TimerScheduling/fixedRate`` (drift-free, the default) or
-    ///     ``TimerScheduling/driftCorrected`` (the original's algorithm).
+    ///   - scheduling: `TimerScheduling.fixedRate` (drift-free, the default) or
+    ///     `TimerScheduling.driftCorrected` (the original's algorithm).
     ///   - jitter: The random delay added to the first deadline only.
     ///   - onError: ``TimerErrorPolicy/crash`` (the default) or ``TimerErrorPolicy/logAndContinue``.
     ///   - monitor: Receives the timer's counters (ticks, drift, overlaps, lateness), if given.
     ///   - tolerance: How late the clock may wake the timer, so it can batch the wake-ups of many timers.
-    ///     Zero or `nil` asks for the deadline itself; negative makes `start()` throw `.invalidArgument`.
+    ///     Zero or `nil` asks for the deadline itself, give or take the shared scheduler's batching on a real
+    ///     clock (up to 2% of the interval, at most 1 ms; see `Docs/Timers.md`); negative makes `start()`
+    ///     throw `.invalidArgument`.
     ///   - body: The work of one tick.
     public static func timer(
         _ name: String,
@@ -119,7 +121,9 @@ extension BackgroundTask {
     ) -> Self {
         var invalid: ServiceError?
         do {
-            try IntervalTimer<ContinuousClock>.validate(interval: interval, name: name, tolerance: tolerance)
+            try reportingTimerErrorsAsServiceErrors {
+                try IntervalTimer<ContinuousClock>.validate(interval: interval, name: name, tolerance: tolerance)
+            }
         } catch {
             invalid = error as? ServiceError
         }
@@ -138,7 +142,11 @@ extension BackgroundTask {
                     logger: runtime.serviceLogger,
                     monitor: monitor,
                     tolerance: tolerance,
-                    clock: ServiceTimerClock(runtime: runtime, wakesOnStop: false)
+                    clock: ServiceTimerClock(
+                        runtime: runtime,
+                        wakesOnStop: false,
+                        coalescing: ServiceTimerClock.coalescing(for: interval)
+                    )
                 )
             )
             if runFirst, !runtime.shouldStop {
@@ -170,6 +178,9 @@ extension Service {
         scheduling: TimerScheduling = .fixedRate,
         jitter: TimerJitter = .default
     ) throws -> some AsyncSequence<Duration, Never> & Sendable {
+        try reportingTimerErrorsAsServiceErrors {
+            try IntervalTimer<ContinuousClock>.validate(interval: interval, name: name)
+        }
         let runtime = self.runtime
         runtime.bind(self)
         return ServiceTimerSequence(

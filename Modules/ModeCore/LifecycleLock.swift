@@ -103,6 +103,30 @@ struct LifecycleLock: Sendable {
         continuation?.resume(returning: false)
     }
 
+    /// What ``tryLockForCurrentTask()`` found.
+    enum TryLock {
+        /// The lock was free and the calling task now holds it.
+        case acquired
+        /// The calling task holds it already (a start called from inside its own start).
+        case heldByCurrentTask
+        /// Another task holds it: ``lock()`` waits for it.
+        case heldByOther
+    }
+
+    /// Takes the lock if it is free, and otherwise says who holds it, in one look.
+    func tryLockForCurrentTask() -> TryLock {
+        let me = Self.currentTaskID()
+        return self.state.withLock { state in
+            switch state.holder {
+            case nil:
+                state.holder = me
+                return .acquired
+            case me: return .heldByCurrentTask
+            default: return .heldByOther
+            }
+        }
+    }
+
     /// Takes the lock if it is free; returns whether it did.
     func tryLock() -> Bool {
         let me = Self.currentTaskID()

@@ -1,4 +1,8 @@
 import ModeConcurrencyHelpers
+import Synchronization
+
+/// See ``Node/treeGeneration``.
+private let nodeTreeGeneration = Atomic<Int>(0)
 
 /// A node of a tree with weak links upward and strong links downward: the beacon of the original.
 ///
@@ -79,6 +83,14 @@ public final class Node<Value: Sendable>: Sendable, CustomStringConvertible {
     }
 
     /// Creates a node for `value` and attaches it under this one.
+    /// Grows whenever a node of any tree gains, loses or changes its parent, so that values derived from a
+    /// node's position (a service logger's depth) know when to be made again.
+    static var treeGeneration: Int { nodeTreeGeneration.load(ordering: .acquiring) }
+
+    private static func treeDidChange() {
+        nodeTreeGeneration.add(1, ordering: .releasing)
+    }
+
     @discardableResult
     public func new(_ value: Value) -> Node<Value> {
         let child = Node(value)
@@ -87,20 +99,54 @@ public final class Node<Value: Sendable>: Sendable, CustomStringConvertible {
         return child
     }
 
+    private enum MoveStep {
+        case moved(from: Node<Value>?)
+        case checkAncestors
+    }
+
     /// Moves this node under `parent`, detaching it from its current parent first.
     ///
     /// Attaching a node under itself or under one of its own descendants would make a loop; that is refused.
     ///
-    /// - Throws: ``ServiceError/Code-swift.struct/dependencyCycle`` when `parent` is this node or below it.
+    /// - Throws: ``ServiceError`` `.dependencyCycle` when `parent` is this node or below it.
     public func reattach(to parent: Node<Value>) throws {
-        if parent.walk().contains(where: { $0 === self }) {
-            throw ServiceError.dependencyCycle(String(describing: self.value), String(describing: parent.value))
+        _ = try self.move(to: parent)
+    }
+
+    /// Moves this node under `parent` and returns its previous parent (`parent` itself when it was there
+    /// already, and then nothing changes).
+    ///
+    /// A node is in its parent's `children` exactly when its `parent` link points there, so a move touches
+    /// the old parent's list, its own link and the new parent's list once each. A node without children can
+    /// only loop onto itself, so the walk up from `parent` is needed only for a node that has some.
+    @discardableResult
+    func move(to parent: Node<Value>) throws -> Node<Value>? {
+        let step: MoveStep = self.links.withLock { links in
+            if links.parent === parent { return .moved(from: parent) }
+            guard links.children.isEmpty, parent !== self else { return .checkAncestors }
+            defer { links.parent = parent }
+            return .moved(from: links.parent)
         }
-        self.detach()
-        self.links.withLock { $0.parent = parent }
-        parent.links.withLock { links in
-            if !links.children.contains(where: { $0 === self }) { links.children.append(self) }
+        let previous: Node<Value>?
+        switch step {
+        case .moved(let from):
+            if from === parent { return parent }
+            previous = from
+        case .checkAncestors:
+            var ancestor: Node<Value>? = parent
+            while let node = ancestor, node !== self { ancestor = node.parent }
+            if ancestor != nil {
+                throw ServiceError.dependencyCycle(String(describing: self.value), String(describing: parent.value))
+            }
+            previous = self.links.withLock { links in
+                defer { links.parent = parent }
+                return links.parent
+            }
         }
+        previous?.links.withLock { $0.children.removeAll { $0 === self } }
+        parent.links.withLock { $0.children.append(self) }
+        Self.treeDidChange()
+        return previous
     }
 
     /// Detaches this node from its parent; it becomes the root of its own subtree.
@@ -110,6 +156,7 @@ public final class Node<Value: Sendable>: Sendable, CustomStringConvertible {
             return links.parent
         }) else { return }
         parent.links.withLock { $0.children.removeAll { $0 === self } }
+        Self.treeDidChange()
     }
 
     /// `Node: <path>`, as the original prints it.

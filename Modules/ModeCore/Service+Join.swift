@@ -17,8 +17,8 @@ extension Service {
     /// The original starts every service whatever happens to the others (crashing the owner for each failure)
     /// and then stops them all at once; this port keeps the start order and makes a failure undo the step.
     ///
-    /// - Throws: What the failing service's start threw; ``ServiceError/Code-swift.struct/dependencyCycle`` if
-    ///   one of the services is this service or one of its ancestors; ``ServiceError/Code-swift.struct/notRunning``
+    /// - Throws: What the failing service's start threw; ``ServiceError`` `.dependencyCycle` if
+    ///   one of the services is this service or one of its ancestors; ``ServiceError`` `.notRunning`
     ///   (before anything starts) if this service is stopping or has crashed.
     public func joinServices(_ services: [any Service]) async throws {
         if self.shouldStop {

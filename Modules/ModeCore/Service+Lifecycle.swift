@@ -97,7 +97,7 @@ extension Service {
     /// ``addRuntimeDependency(_:)``). Adding the same child twice does nothing.
     ///
     /// - Returns: `service`, for chaining.
-    /// - Throws: ``ServiceError/Code-swift.struct/dependencyCycle`` if `service` is this service or one of its
+    /// - Throws: ``ServiceError`` `.dependencyCycle` if `service` is this service or one of its
     ///   ancestors.
     @discardableResult
     public func addDependency<S: Service>(_ service: S) throws -> S {
@@ -108,7 +108,7 @@ extension Service {
     /// Adds `service` as a child and, if this service has started and is not stopping, starts it now.
     ///
     /// - Returns: `service`, for chaining.
-    /// - Throws: ``ServiceError/Code-swift.struct/dependencyCycle``, or what the child's start throws.
+    /// - Throws: ``ServiceError`` `.dependencyCycle`, or what the child's start throws.
     @discardableResult
     public func addRuntimeDependency<S: Service>(_ service: S) async throws -> S {
         try self.runtime.addChild(service, to: self)
@@ -120,7 +120,7 @@ extension Service {
 
     /// Stops `service` and removes it from this service's children.
     ///
-    /// - Throws: ``ServiceError/Code-swift.struct/notAChild`` if it is not a child of this service.
+    /// - Throws: ``ServiceError`` `.notAChild` if it is not a child of this service.
     public func removeDependency(_ service: some Service) async throws {
         guard self.runtime.children.contains(where: { $0 === service }) else {
             throw ServiceError.notAChild(service.runtime.label, self.runtime.label)

@@ -11,7 +11,7 @@ extension Service {
     /// ```
     ///
     /// - Returns: A handle to await the result or cancel the task early.
-    /// - Throws: ``ServiceError/Code-swift.struct/notRunning`` once the service has begun to stop.
+    /// - Throws: ``ServiceError`` `.notRunning` once the service has begun to stop.
     @discardableResult
     public func addTask<Success: Sendable>(
         _ name: String,
@@ -27,7 +27,7 @@ extension Service {
     /// Cleanups run once: a restart starts with none. If `start()` fails, the cleanups registered so far run
     /// before the error is rethrown. An error a cleanup throws is logged.
     ///
-    /// - Throws: ``ServiceError/Code-swift.struct/notRunning`` once the service has begun to stop.
+    /// - Throws: ``ServiceError`` `.notRunning` once the service has begun to stop.
     public func addCleanup(_ name: String = "cleanup", _ cleanup: @escaping @Sendable () async throws -> Void) throws {
         try self.runtime.addCleanup(name) { _ in try await cleanup() }
     }
@@ -35,7 +35,7 @@ extension Service {
     /// Enters `resource` now and registers its exit to run when the service stops, like a context manager.
     ///
     /// - Returns: What the resource's `enter()` returned.
-    /// - Throws: ``ServiceError/Code-swift.struct/notRunning`` once the service has begun to stop (the
+    /// - Throws: ``ServiceError`` `.notRunning` once the service has begun to stop (the
     ///   resource is not entered), or what `enter()` throws.
     public func addResource<R: AsyncResource>(_ resource: R) async throws -> R.Value {
         try self.runtime.checkAccepting("resource \(R.self)")

@@ -45,7 +45,7 @@ extension Service {
     /// such as `.seconds(Int64.max)` means "until the service stops".
     ///
     /// - Returns: `.stopped`, or `.timedOut` if the timeout passed first.
-    /// - Throws: ``ServiceError/Code-swift.struct/invalidArgument`` for a negative timeout;
+    /// - Throws: ``ServiceError`` `.invalidArgument` for a negative timeout;
     ///   `CancellationError` if the calling task is cancelled.
     public func waitUntilStopped(timeout: Duration) async throws -> WaitOutcome<Void> {
         try Self.validate(timeout: timeout)
@@ -68,7 +68,7 @@ extension Service {
     /// }
     /// ```
     ///
-    /// - Throws: What `operation` throws, ``ServiceError/Code-swift.struct/invalidArgument`` for a negative
+    /// - Throws: What `operation` throws, ``ServiceError`` `.invalidArgument` for a negative
     ///   timeout, and `CancellationError` if the calling task is cancelled.
     public func wait<T: Sendable>(
         timeout: Duration? = nil,
@@ -122,7 +122,7 @@ extension Service {
     ///
     /// - Returns: `.completed` with the index and value of the first operation to finish (the others are
     ///   cancelled), `.stopped` or `.timedOut`.
-    /// - Throws: ``ServiceError/Code-swift.struct/invalidArgument`` for an empty list or a negative timeout; the
+    /// - Throws: ``ServiceError`` `.invalidArgument` for an empty list or a negative timeout; the
     ///   error of the first operation to finish if it threw; as ``wait(timeout:_:)``.
     public func waitFirst<T: Sendable>(
         timeout: Duration? = nil,
@@ -143,7 +143,7 @@ extension Service {
         }
     }
 
-    /// Runs every operation at once and waits for all of them; see ``waitMany(timeout:_:)-([()])``.
+    /// Runs every operation at once and waits for all of them; see the overload that takes an array.
     public func waitMany<T: Sendable>(
         timeout: Duration? = nil,
         _ operations: (@Sendable () async throws -> T)...
@@ -151,7 +151,7 @@ extension Service {
         try await self.waitMany(timeout: timeout, operations)
     }
 
-    /// Runs every operation at once and waits for the first to finish; see ``waitFirst(timeout:_:)-([()])``.
+    /// Runs every operation at once and waits for the first to finish; see the overload that takes an array.
     public func waitFirst<T: Sendable>(
         timeout: Duration? = nil,
         _ operations: (@Sendable () async throws -> T)...

@@ -1,3 +1,5 @@
+import ModeConcurrencyHelpers
+
 /// A long-running part of a program with a lifecycle: it starts, runs tasks and children, and stops.
 ///
 /// Adopt it with an actor: the actor's own state is then isolated by the compiler, every hook runs on the
@@ -79,7 +81,7 @@ public protocol Service: AnyObject, Sendable, CustomStringConvertible {
 
 extension Service {
     /// The type name.
-    public var label: String { String(describing: Self.self) }
+    public var label: String { TypeNames.name(of: Self.self) }
 
     /// The ``label``.
     public var shortLabel: String { self.label }
@@ -107,4 +109,18 @@ extension Service {
 
     /// No background tasks.
     public func backgroundTasks() async -> [BackgroundTask] { [] }
+}
+
+/// The names of service types, made once per type: `String(describing:)` of a metatype walks the runtime's
+/// type metadata, which a large tree would otherwise do for every service it starts.
+enum TypeNames {
+    private static let names = Locked<[ObjectIdentifier: String]>([:])
+
+    static func name(of type: Any.Type) -> String {
+        let id = ObjectIdentifier(type)
+        if let name = self.names.withLock({ $0[id] }) { return name }
+        let name = String(describing: type)
+        self.names.withLock { $0[id] = name }
+        return name
+    }
 }

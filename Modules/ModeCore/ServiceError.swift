@@ -1,3 +1,5 @@
+public import ModeErrors
+
 /// An error thrown when a service is used in a way its lifecycle does not allow, or given bad input.
 ///
 /// Compare errors by ``code``; the message and the underlying error are context, not part of equality.
@@ -9,43 +11,15 @@
 ///     // started elsewhere already
 /// }
 /// ```
-public struct ServiceError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct ServiceError: ModeError {
     /// The kind of error; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case alreadyStarted, stopping, stopped, failed, dependencyCycle, notAChild, notRunning
-            case invalidArgument, crashed
-        }
-        private let value: Value
-
-        /// `start()` was called on a service that is starting or running.
-        public static let alreadyStarted = Code(value: .alreadyStarted)
-        /// `start()` was called on a service that is stopping.
-        public static let stopping = Code(value: .stopping)
-        /// `start()` was called on a stopped service; call `restart()` to run it again.
-        public static let stopped = Code(value: .stopped)
-        /// `start()` was called on a service whose last start failed; call `restart()` to try again.
-        public static let failed = Code(value: .failed)
-        /// Adding the dependency would make a service its own ancestor.
-        public static let dependencyCycle = Code(value: .dependencyCycle)
-        /// The service to remove is not a child of this one.
-        public static let notAChild = Code(value: .notAChild)
-        /// Work was added to a service that has begun to stop.
-        public static let notRunning = Code(value: .notRunning)
-        /// An argument was out of range, such as a negative timeout.
-        public static let invalidArgument = Code(value: .invalidArgument)
-        /// The service crashed; ``ServiceError/underlying`` holds the reason.
-        public static let crashed = Code(value: .crashed)
-
-        /// The code's name, such as `alreadyStarted`.
-        public var description: String { String(describing: self.value) }
-    }
+    public typealias Code = ModeErrorCode<ServiceError>
 
     /// What went wrong.
     public let code: Code
     /// A sentence that says what went wrong and what to do about it.
     public let message: String
-    /// The error behind this one, if any (the crash reason for ``Code/crashed``).
+    /// The error behind this one, if any (the crash reason for `.crashed`).
     public let underlying: (any Error)?
 
     /// Creates an error; prefer the static factories.
@@ -53,18 +27,6 @@ public struct ServiceError: Error, Hashable, Sendable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.underlying = underlying
-    }
-
-    /// Errors are equal when their codes are.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the code only.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
-
-    /// The message, with the underlying error when there is one.
-    public var description: String {
-        if let underlying { return "\(self.message) (underlying error: \(underlying))" }
-        return self.message
     }
 
     static func alreadyStarted(_ label: String) -> Self {
@@ -105,4 +67,25 @@ public struct ServiceError: Error, Hashable, Sendable, CustomStringConvertible {
     static func invalidArgument(_ message: String) -> Self {
         Self(code: .invalidArgument, message: message)
     }
+}
+
+extension ModeErrorCode where Domain == ServiceError {
+    /// `start()` was called on a service that is starting or running.
+    public static var alreadyStarted: Self { Self("alreadyStarted") }
+    /// `start()` was called on a service that is stopping.
+    public static var stopping: Self { Self("stopping") }
+    /// `start()` was called on a stopped service; call `restart()` to run it again.
+    public static var stopped: Self { Self("stopped") }
+    /// `start()` was called on a service whose last start failed; call `restart()` to try again.
+    public static var failed: Self { Self("failed") }
+    /// Adding the dependency would make a service its own ancestor.
+    public static var dependencyCycle: Self { Self("dependencyCycle") }
+    /// The service to remove is not a child of this one.
+    public static var notAChild: Self { Self("notAChild") }
+    /// Work was added to a service that has begun to stop.
+    public static var notRunning: Self { Self("notRunning") }
+    /// An argument was out of range, such as a negative timeout.
+    public static var invalidArgument: Self { Self("invalidArgument") }
+    /// The service crashed; ``ServiceError/underlying`` holds the reason.
+    public static var crashed: Self { Self("crashed") }
 }

@@ -16,7 +16,7 @@ import ModeLogging
 /// `sleep(for:)`, ...) do. All of its state sits behind one `Mutex`, and every method is safe to call from any
 /// task. Lifecycle operations (start, stop, restart) of one service are serialised by an async lock, so
 /// concurrent callers always see a legal state: a second `stop()` waits for the first to finish.
-public final class ServiceRuntime: Sendable {
+public final class ServiceRuntime: Sendable, AlarmTarget {
     /// The settings this runtime was created with.
     public let configuration: ServiceConfiguration
     /// Diagnostic flags: what the service is doing right now, for dumps and debugging (made on first use).
@@ -88,6 +88,7 @@ public final class ServiceRuntime: Sendable {
         var nextID = 0
         weak var supervisor: (any ServiceSupervisor)?
         var diag: Diag?
+        var loggerCache: LoggerCache?
         var introspection = RuntimeIntrospection()
         // The lock's state ends in an optional, and the flags below fill the bytes after it: every service keeps
         // one `State`, so its size is an idle service's cost (see Docs/ModeCore.md, "Memory").
@@ -234,10 +235,30 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// The configured logger with this service's label and depth as metadata.
+    ///
+    /// Made once and kept until a node of any tree moves (the depth may have changed), so the `logger` a
+    /// service logs through in a loop costs a lock, not a new metadata dictionary per line.
     var serviceLogger: Logger {
+        let generation = Node<ServiceNode>.treeGeneration
+        if let cached = self.state.withLock({ $0.loggerCache }), cached.generation == generation {
+            return cached.logger
+        }
         var logger = self.configuration.logger
         for (key, value) in self.metadata() { logger[metadataKey: key] = value }
+        let fresh = LoggerCache(generation: generation, logger: logger)
+        self.state.withLock { $0.loggerCache = fresh }
         return logger
+    }
+
+    /// A service logger and the tree generation it was made at.
+    final class LoggerCache: Sendable {
+        let generation: Int
+        let logger: Logger
+
+        init(generation: Int, logger: Logger) {
+            self.generation = generation
+            self.logger = logger
+        }
     }
 
     func log(_ level: Logger.Level, _ message: @autoclosure () -> Logger.Message) {
@@ -319,7 +340,7 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// Ends the wait `waiter` unsatisfied: its deadline came (see ``SleepAlarms``).
-    func alarmRang(_ waiter: Int) {
+    package func alarmRang(_ waiter: Int) {
         self.expire(waiter)
     }
 
@@ -591,6 +612,28 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
+    /// Adds `dependencies` as children of `parent`, in order (the first start's `initDependencies`).
+    func addChildren(_ dependencies: [any Service], to parent: some Service) throws {
+        guard !dependencies.isEmpty else { return }
+        let parentNode = self.beaconNode(for: parent)
+        var added: [any Service] = []
+        added.reserveCapacity(dependencies.count)
+        for child in dependencies {
+            guard child.runtime !== self else { throw ServiceError.dependencyCycle(self.label, self.label) }
+            let previousParent = try child.runtime.beaconNode(for: child).move(to: parentNode)
+            if previousParent === parentNode { continue }
+            if let previous = previousParent?.value.runtime, previous !== self {
+                previous.state.withLock { $0.children.removeAll { $0 === child } }
+            }
+            added.append(child)
+        }
+        self.state.withLock { state in
+            for child in added where !state.children.contains(where: { $0 === child }) {
+                state.children.append(child)
+            }
+        }
+    }
+
     func removeChild(_ child: any Service) throws {
         let childLabel = child.runtime.label  // read before taking this lock: never hold two services' locks
         try self.state.withLock { state in
@@ -674,13 +717,19 @@ public final class ServiceRuntime: Sendable {
 
     func start(_ service: some Service) async throws {
         self.bind(service)
-        if self.lifecycle.isHeldByCurrentTask { throw ServiceError.alreadyStarted(self.label) }
-        // Refuse at once when the phase already rules a start out, rather than queue behind a running stop.
-        try self.checkCanStart()
-        await self.lifecycle.lock()
+        switch self.lifecycle.tryLockForCurrentTask() {
+        case .acquired:
+            break
+        case .heldByCurrentTask:
+            throw ServiceError.alreadyStarted(self.label)
+        case .heldByOther:
+            // Refuse at once when the phase already rules a start out, rather than queue behind a running stop.
+            try self.checkCanStart()
+            await self.lifecycle.lock()
+        }
         defer { self.lifecycle.unlock() }
-        try self.beginStart()
-        try await self.performStart(service)
+        let restartCount = try self.beginStart()
+        try await self.performStart(service, firstStart: restartCount == 0)
     }
 
     private func checkCanStart() throws {
@@ -697,23 +746,24 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    private func beginStart() throws {
-        try self.state.withLock { state in
+    /// Moves to `starting`; returns the restart count.
+    private func beginStart() throws -> Int {
+        let restartCount = try self.state.withLock { state in
             try Self.checkCanStart(state)
             state.phase = .starting
             state.started = true
             state.acceptingTasks = true
+            return state.restartCount
         }
         self.reportTransitions()
+        return restartCount
     }
 
-    private func performStart(_ service: some Service) async throws {
+    private func performStart(_ service: some Service, firstStart: Bool) async throws {
         self.recordStartMetric()
         do {
-            if self.restartCount == 0 {
-                for dependency in await service.initDependencies() {
-                    try self.addChild(dependency, to: service)
-                }
+            if firstStart {
+                try self.addChildren(await service.initDependencies(), to: service)
                 try await service.onFirstStart()
             }
             if await self.bailIfStopping(service) { return }
@@ -732,9 +782,15 @@ public final class ServiceRuntime: Sendable {
             if await self.bailIfStopping(service) { return }
             self.log(.debug, "Started.")
             try await service.onStarted()
-            if await self.bailIfStopping(service) { return }
-            self.state.withLock { state in
+            // One look: still wanted (and running from now on), or a stop or crash came in during the start.
+            let interrupted = self.state.withLock { state -> Bool in
+                if state.shouldStop { return true }
                 if state.phase == .starting { state.phase = .running }
+                return false
+            }
+            if interrupted {
+                _ = await self.bailIfStopping(service)
+                return
             }
             self.reportTransitions()
         } catch {
@@ -831,11 +887,15 @@ public final class ServiceRuntime: Sendable {
         self.signal()
         self.log(self.configuration.mundaneLevel, "Stopping...")
         await self.teardown(service, error: nil, runHooks: true)
-        self.state.withLock { $0.phase = .stopped }
+        let supervisor = self.state.withLock { state in
+            state.phase = .stopped
+            return state.supervisor
+        }
         self.reportTransitions()
         self.signal()
         self.recordStopMetric(since: stopBegan)
         self.log(.debug, "-Stopped!")
+        supervisor?.serviceDidStop(service)
     }
 
     /// Stops children in reverse order, waits for the shutdown flag, ends tasks and runs cleanups; with
@@ -894,8 +954,8 @@ public final class ServiceRuntime: Sendable {
         }
         self.reset()
         try await service.onRestart()
-        try self.beginStart()
-        try await self.performStart(service)
+        _ = try self.beginStart()
+        try await self.performStart(service, firstStart: false)
     }
 
     /// Clears the flags for a new run and counts a restart, for this service and its whole subtree.
@@ -982,4 +1042,13 @@ public struct ServiceNode: Sendable, CustomStringConvertible {
 public protocol ServiceSupervisor: AnyObject, Sendable {
     /// Called synchronously by `crash(_:)`; wake the supervisor and return at once.
     func serviceDidCrash(_ service: any Service, reason: any Error)
+
+    /// Called synchronously when a stop of a supervised service has finished (whoever asked for it), so the
+    /// supervisor learns that a service ended without watching it with a task; return at once.
+    func serviceDidStop(_ service: any Service)
+}
+
+extension ServiceSupervisor {
+    /// Does nothing.
+    public func serviceDidStop(_ service: any Service) {}
 }

@@ -71,7 +71,7 @@ public final class LogOutput: Sendable {
     ///
     /// - Parameter path: The log file's path.
     /// - Returns: An output that closes the file when released.
-    /// - Throws: ``LoggingError`` with code ``LoggingError/Code/cannotOpenFile`` when `open` fails.
+    /// - Throws: ``LoggingError`` with code `.cannotOpenFile` when `open` fails.
     public static func file(path: String) throws(LoggingError) -> LogOutput {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw LoggingError.cannotOpenFile(path, errno: errno) }

@@ -13,8 +13,8 @@ extension Logger.Level {
     /// ```
     ///
     /// - Parameter name: The level's name, such as `"info"` or `"WARN"`.
-    /// - Throws: ``LoggingError`` with code ``LoggingError/Code/unknownLevel`` for an unknown name, or
-    ///   ``LoggingError/Code/levelOutOfRange`` for a number outside `0...50`.
+    /// - Throws: ``LoggingError`` with code `.unknownLevel` for an unknown name, or
+    ///   ``LoggingError`` `.levelOutOfRange` for a number outside `0...50`.
     public init(parsing name: String) throws(LoggingError) {
         let trimmed = name.trimmingSpaces()
         if let number = Int(trimmed) {
@@ -45,7 +45,7 @@ extension Logger.Level {
     /// ```
     ///
     /// - Parameter number: The level number, as in Python's `logging` (`10` DEBUG … `50` CRITICAL).
-    /// - Throws: ``LoggingError`` with code ``LoggingError/Code/levelOutOfRange`` outside `0...50`.
+    /// - Throws: ``LoggingError`` with code `.levelOutOfRange` outside `0...50`.
     public init(number: Int) throws(LoggingError) {
         switch number {
         case 0...5: self = .trace

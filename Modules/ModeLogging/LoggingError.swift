@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+@_exported public import ModeErrors
+
 /// An error thrown by ModeLogging: a bad level name, a log file that cannot be opened, or a redirect
 /// that the system refused.
 ///
@@ -18,41 +20,9 @@ import Darwin
 /// ```
 ///
 /// A value type; `Sendable`.
-public struct LoggingError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct LoggingError: ModeError {
     /// The kind of failure; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case unknownLevel
-            case levelOutOfRange
-            case cannotOpenFile
-            case redirectFailed
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) {
-            self.value = value
-        }
-
-        /// A level name that neither Python's `logging` nor swift-log knows.
-        public static let unknownLevel = Code(.unknownLevel)
-        /// A numeric level outside `0...50`.
-        public static let levelOutOfRange = Code(.levelOutOfRange)
-        /// The log file could not be opened for appending.
-        public static let cannotOpenFile = Code(.cannotOpenFile)
-        /// `pipe`, `dup` or `dup2` failed while redirecting standard output or standard error.
-        public static let redirectFailed = Code(.redirectFailed)
-
-        /// The code's name, for messages.
-        public var description: String {
-            switch self.value {
-            case .unknownLevel: "unknownLevel"
-            case .levelOutOfRange: "levelOutOfRange"
-            case .cannotOpenFile: "cannotOpenFile"
-            case .redirectFailed: "redirectFailed"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<LoggingError>
 
     /// What went wrong.
     public let code: Code
@@ -65,19 +35,10 @@ public struct LoggingError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// The message.
-    public var description: String { self.message }
-
-    /// Compares the codes only.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the code only.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
-
     /// A level name was not recognised.
     ///
     /// - Parameter name: The name as given.
-    /// - Returns: An error with code ``Code/unknownLevel``.
+    /// - Returns: An error with code `.unknownLevel`.
     public static func unknownLevel(_ name: String) -> Self {
         Self(
             code: .unknownLevel,
@@ -89,7 +50,7 @@ public struct LoggingError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A numeric level was outside the range Python's levels cover.
     ///
     /// - Parameter number: The number as given.
-    /// - Returns: An error with code ``Code/levelOutOfRange``.
+    /// - Returns: An error with code `.levelOutOfRange`.
     public static func levelOutOfRange(_ number: Int) -> Self {
         Self(
             code: .levelOutOfRange,
@@ -103,7 +64,7 @@ public struct LoggingError: Error, Hashable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - path: The file's path.
     ///   - errno: The system error number `open` reported.
-    /// - Returns: An error with code ``Code/cannotOpenFile``.
+    /// - Returns: An error with code `.cannotOpenFile`.
     public static func cannotOpenFile(_ path: String, errno: Int32) -> Self {
         Self(
             code: .cannotOpenFile,
@@ -117,7 +78,7 @@ public struct LoggingError: Error, Hashable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - call: The system call that failed, such as `"pipe"`.
     ///   - errno: The system error number it reported.
-    /// - Returns: An error with code ``Code/redirectFailed``.
+    /// - Returns: An error with code `.redirectFailed`.
     public static func redirectFailed(_ call: String, errno: Int32) -> Self {
         Self(
             code: .redirectFailed,
@@ -130,4 +91,15 @@ public struct LoggingError: Error, Hashable, Sendable, CustomStringConvertible {
         guard let text = strerror(errno) else { return "error \(errno)" }
         return "\(String(cString: text)) (errno \(errno))"
     }
+}
+
+extension ModeErrorCode where Domain == LoggingError {
+    /// A level name that neither Python's `logging` nor swift-log knows.
+    public static var unknownLevel: Self { Self("unknownLevel") }
+    /// A numeric level outside `0...50`.
+    public static var levelOutOfRange: Self { Self("levelOutOfRange") }
+    /// The log file could not be opened for appending.
+    public static var cannotOpenFile: Self { Self("cannotOpenFile") }
+    /// `pipe`, `dup` or `dup2` failed while redirecting standard output or standard error.
+    public static var redirectFailed: Self { Self("redirectFailed") }
 }

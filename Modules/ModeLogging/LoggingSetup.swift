@@ -26,7 +26,7 @@ public import Logging
 ///   - bootstrapper: The logging system to set up; ``LoggingBootstrapper/shared`` by default. Tests pass
 ///     their own.
 /// - Returns: Whether the handler was installed, or why not.
-/// - Throws: ``LoggingError`` with code ``LoggingError/Code/cannotOpenFile`` when `file` cannot be opened;
+/// - Throws: ``LoggingError`` with code `.cannotOpenFile` when `file` cannot be opened;
 ///   nothing is installed then.
 @discardableResult
 public func setupLogging(

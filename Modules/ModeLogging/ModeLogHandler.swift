@@ -3,7 +3,7 @@ public import Logging
 /// A swift-log handler that prints Python Mode's log line.
 ///
 /// Each line reads `[2026-11-21 15:47:12,159: INFO]: [^--Webserver]: Starting... key=value`:
-/// - the local time stamp (see ``LogTimeSource``) and the level's name (``Logger/Level/modeName``);
+/// - the local time stamp (see ``LogTimeSource``) and the level's name (`Logger.Level.modeName`);
 /// - when the line carries ``ModeMetadataKey/service``, the service prefix: `[^`, one `-` per level of
 ///   ``ModeMetadataKey/depth`` below the root, the label, `]: `;
 /// - the message;

@@ -71,7 +71,7 @@ public final class StdioRedirection: Sendable {
     ///   - level: The level captured lines are logged at; `.warning` by default, as the Worker's.
     ///   - streams: The descriptors to redirect; standard output and standard error by default.
     /// - Returns: The running redirection; call ``restore()`` to end it.
-    /// - Throws: ``LoggingError`` with code ``LoggingError/Code/redirectFailed`` when `pipe`, `dup` or
+    /// - Throws: ``LoggingError`` with code `.redirectFailed` when `pipe`, `dup` or
     ///   `dup2` fails; every descriptor is then as it was.
     public static func start(
         logger: Logger,

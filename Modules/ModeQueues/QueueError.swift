@@ -1,3 +1,5 @@
+@_exported public import ModeErrors
+
 /// An error thrown by a ModeQueues queue.
 ///
 /// Compare errors by ``code``:
@@ -12,29 +14,9 @@
 ///
 /// Task cancellation is never wrapped: a cancelled `put` or `get` throws `CancellationError` itself.
 /// `QueueError` is a value type and is `Sendable`.
-public struct QueueError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct QueueError: ModeError {
     /// The kind of queue error; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case cleared
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) {
-            self.value = value
-        }
-
-        /// A `put` was waiting for room when the queue was cleared, so its element was discarded.
-        public static let cleared = Code(.cleared)
-
-        /// The code's name, for logs.
-        public var description: String {
-            switch self.value {
-            case .cleared: "cleared"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<QueueError>
 
     /// What went wrong.
     public let code: Code
@@ -49,7 +31,7 @@ public struct QueueError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// A blocked `put` was rejected because the queue was cleared while it waited for room.
     ///
-    /// - Returns: An error with code ``Code/cleared``.
+    /// - Returns: An error with code `.cleared`.
     public static func cleared() -> Self {
         Self(
             code: .cleared,
@@ -58,12 +40,11 @@ public struct QueueError: Error, Hashable, Sendable, CustomStringConvertible {
         )
     }
 
-    /// Errors are equal when their codes are equal; the message is not compared.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the code only, to agree with `==`.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
-
     /// The code and the message.
-    public var description: String { "QueueError.\(self.code): \(self.message)" }
+    public var description: String { self.qualifiedDescription }
+}
+
+extension ModeErrorCode where Domain == QueueError {
+    /// A `put` was waiting for room when the queue was cleared, so its element was discarded.
+    public static var cleared: Self { Self("cleared") }
 }

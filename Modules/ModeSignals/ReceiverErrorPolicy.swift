@@ -25,7 +25,7 @@ public struct ReceiverErrorPolicy: Hashable, Sendable, CustomStringConvertible {
     public static let abortOnFirstError = Self(.abortOnFirstError)
 
     /// Every receiver is called; afterwards, if any threw, `send` throws a ``SignalError`` with code
-    /// ``SignalError/Code/receiversFailed`` that lists every error in connection order.
+    /// ``SignalError`` `.receiversFailed` that lists every error in connection order.
     public static let callAllThenThrow = Self(.callAllThenThrow)
 
     /// The policy's name.

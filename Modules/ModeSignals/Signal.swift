@@ -167,7 +167,7 @@ public final class Signal<Sender: Sendable, Value: Sendable>: SignalProtocol {
     /// Sends `value` from the ``defaultSender``.
     ///
     /// - Parameter value: The value to pass to the receivers.
-    /// - Throws: ``SignalError/Code/missingSender`` if the signal has no default sender; otherwise as
+    /// - Throws: ``SignalError`` `.missingSender` if the signal has no default sender; otherwise as
     ///   ``send(_:from:)``.
     @inlinable
     public func send(_ value: Value) async throws {
@@ -192,7 +192,7 @@ public final class Signal<Sender: Sendable, Value: Sendable>: SignalProtocol {
     ///   - sender: The object the event happened to.
     /// - Throws: Under ``ReceiverErrorPolicy/abortOnFirstError``, the first receiver's error, as is (the
     ///   remaining receivers are skipped). Under ``ReceiverErrorPolicy/callAllThenThrow``, a
-    ///   ``SignalError`` with code ``SignalError/Code/receiversFailed`` after every receiver ran. A
+    ///   ``SignalError`` with code `.receiversFailed` after every receiver ran. A
     ///   `CancellationError` from a receiver stops the dispatch and is rethrown untouched.
     @inlinable
     public func send(_ value: Value, from sender: Sender) async throws {

@@ -1,3 +1,5 @@
+@_exported public import ModeErrors
+
 /// An error thrown by a signal's `send`.
 ///
 /// Errors thrown by receivers under ``ReceiverErrorPolicy/abortOnFirstError`` are rethrown as they are;
@@ -5,34 +7,9 @@
 /// Equality compares the code only.
 ///
 /// `SignalError` is `Sendable`.
-public struct SignalError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct SignalError: ModeError {
     /// The kind of failure; new codes may be added in a minor release.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case missingSender
-            case receiversFailed
-        }
-
-        private let value: Value
-
-        private init(_ value: Value) {
-            self.value = value
-        }
-
-        /// `send(_:)` was called on a signal that has no default sender.
-        public static let missingSender = Self(.missingSender)
-
-        /// One or more receivers threw under ``ReceiverErrorPolicy/callAllThenThrow``.
-        public static let receiversFailed = Self(.receiversFailed)
-
-        /// The code's name.
-        public var description: String {
-            switch self.value {
-            case .missingSender: "missingSender"
-            case .receiversFailed: "receiversFailed"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<SignalError>
 
     /// What went wrong.
     public let code: Code
@@ -42,7 +19,7 @@ public struct SignalError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// The errors the receivers threw, in connection order.
     ///
-    /// Filled for ``Code/receiversFailed`` only; empty otherwise.
+    /// Filled for `.receiversFailed` only; empty otherwise.
     public let receiverErrors: [any Error]
 
     private init(code: Code, signal: String, receiverErrors: [any Error] = []) {
@@ -54,7 +31,7 @@ public struct SignalError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A send without a sender on a signal with no default sender.
     ///
     /// - Parameter signal: The signal's label.
-    /// - Returns: An error with code ``Code/missingSender``.
+    /// - Returns: An error with code `.missingSender`.
     public static func missingSender(signal: String) -> Self {
         Self(code: .missingSender, signal: signal)
     }
@@ -64,13 +41,13 @@ public struct SignalError: Error, Hashable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - signal: The signal's label.
     ///   - errors: The receivers' errors, in connection order.
-    /// - Returns: An error with code ``Code/receiversFailed``.
+    /// - Returns: An error with code `.receiversFailed`.
     public static func receiversFailed(signal: String, errors: [any Error]) -> Self {
         Self(code: .receiversFailed, signal: signal, receiverErrors: errors)
     }
 
-    /// What went wrong and what to do about it.
-    public var description: String {
+    /// What went wrong and what to do about it; also the description.
+    public var message: String {
         let name = self.signal.isEmpty ? "signal" : "signal '\(self.signal)'"
         switch self.code {
         case .missingSender:
@@ -81,14 +58,11 @@ public struct SignalError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(self.receiverErrors.count) receiver(s) of \(name) threw: \(list)"
         }
     }
+}
 
-    /// Compares the codes only.
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.code == rhs.code
-    }
-
-    /// Hashes the code only.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(self.code)
-    }
+extension ModeErrorCode where Domain == SignalError {
+    /// `send(_:)` was called on a signal that has no default sender.
+    public static var missingSender: Self { Self("missingSender") }
+    /// One or more receivers threw under ``ReceiverErrorPolicy/callAllThenThrow``.
+    public static var receiversFailed: Self { Self("receiversFailed") }
 }

@@ -45,7 +45,7 @@ public struct RestartBackoff: Hashable, Sendable, CustomStringConvertible {
     ///   - resetAfter: The stable period after which the attempt count resets; positive. A huge value means
     ///     the count never resets.
     /// - Returns: The backoff.
-    /// - Throws: ``SupervisorError/Code-swift.struct/invalidArgument`` for a value out of range.
+    /// - Throws: ``SupervisorError`` `.invalidArgument` for a value out of range.
     public static func exponential(
         minimum: Duration,
         maximum: Duration,

@@ -1,10 +1,12 @@
+import DequeModule
+
 /// The most restarts a ``Supervisor`` may make within a sliding window of time before it gives up and
 /// escalates: OTP's intensity and period.
 ///
 /// Every restart action counts once (restarting a whole group under ``SupervisorStrategy/oneForAll`` is one
 /// restart). Before each restart the supervisor counts the restarts of the last ``window`` on its clock; if
 /// there are already ``maxRestarts`` of them, it stops its services and crashes itself with
-/// ``SupervisorError/Code-swift.struct/maxRestartsExceeded``.
+/// ``SupervisorError`` `.maxRestartsExceeded`.
 ///
 /// ```swift
 /// let intensity = try RestartIntensity(maxRestarts: 10, within: .seconds(60))
@@ -22,7 +24,7 @@ public struct RestartIntensity: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates an intensity of at most `maxRestarts` restarts within any `window`.
     ///
-    /// - Throws: ``SupervisorError/Code-swift.struct/invalidArgument`` if `maxRestarts` is negative or `window`
+    /// - Throws: ``SupervisorError`` `.invalidArgument` if `maxRestarts` is negative or `window`
     ///   is not positive.
     public init(maxRestarts: Int, within window: Duration) throws {
         guard maxRestarts >= 0 else {
@@ -44,12 +46,15 @@ public struct RestartIntensity: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The restart times of the current window, on the supervisor's clock.
+///
+/// The times arrive in order (the clock only moves forward), so the ones that left the window are always at the
+/// front: a restart costs O(1), however many restarts the window allows.
 struct RestartWindow: Sendable {
-    private(set) var times: [Duration] = []
+    private(set) var times: Deque<Duration> = []
 
     /// Records a restart at `now` and returns `true`, or returns `false` if the window is full.
     mutating func admit(at now: Duration, _ intensity: RestartIntensity) -> Bool {
-        self.times.removeAll { now - $0 >= intensity.window }
+        while let oldest = self.times.first, now - oldest >= intensity.window { self.times.removeFirst() }
         guard self.times.count < intensity.maxRestarts else { return false }
         self.times.append(now)
         return true

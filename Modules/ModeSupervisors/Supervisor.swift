@@ -1,4 +1,5 @@
 import Logging
+import ModeConcurrencyHelpers
 public import ModeCore
 
 /// A service that supervises other services: when one crashes it restarts it, its group, or gives up,
@@ -21,7 +22,7 @@ public import ModeCore
 ///
 /// - Restart intensity: more than ``RestartIntensity/maxRestarts`` restarts within ``RestartIntensity/window``
 ///   make the supervisor stop its services and crash itself with
-///   ``SupervisorError/Code-swift.struct/maxRestartsExceeded``, so the failure climbs to its own supervisor or
+///   ``SupervisorError`` `.maxRestartsExceeded`, so the failure climbs to its own supervisor or
 ///   to the root.
 /// - Restart types (``RestartType``): permanent services are restarted after a crash and after stopping on their
 ///   own; transient ones after a crash only; temporary ones never.
@@ -49,6 +50,9 @@ public actor Supervisor: Service, ServiceSupervisor {
     private nonisolated let replacement: Replacement?
     private nonisolated let onEvent: (@Sendable (SupervisorEvent) -> Void)?
     private nonisolated let inbox = SupervisorInbox()
+    /// The run token each watched service is in, by service: ``serviceDidStop(_:)`` reports a stop of that run
+    /// as an exit. The supervisor's own stops remove the entry first (``renew(_:)``), so they are not reported.
+    private nonisolated let watched = Locked<[ObjectIdentifier: Int]>([:])
 
     private struct Member {
         var service: any Service
@@ -134,7 +138,7 @@ public actor Supervisor: Service, ServiceSupervisor {
     /// - Parameters:
     ///   - service: The service to supervise.
     ///   - restart: When it is restarted; permanent by default.
-    /// - Throws: ``SupervisorError/Code-swift.struct/alreadySupervised`` if it is supervised already (here or
+    /// - Throws: ``SupervisorError`` `.alreadySupervised` if it is supervised already (here or
     ///   elsewhere), ServiceError's `dependencyCycle` if it is an ancestor of the supervisor, or what its
     ///   start throws (it is then no longer supervised).
     public func add(_ service: any Service, restart: RestartType = .permanent) async throws {
@@ -158,7 +162,7 @@ public actor Supervisor: Service, ServiceSupervisor {
 
     /// Stops supervising `service`: stops it, and removes it from the supervisor and from the service tree.
     ///
-    /// - Throws: ``SupervisorError/Code-swift.struct/notSupervised`` if it is not supervised here.
+    /// - Throws: ``SupervisorError`` `.notSupervised` if it is not supervised here.
     public func discard(_ service: any Service) async throws {
         guard let index = self.index(of: service) else {
             throw SupervisorError.notSupervised(service.label, self.name)
@@ -170,8 +174,8 @@ public actor Supervisor: Service, ServiceSupervisor {
     /// Puts `service` in slot `index`: the service there is stopped and discarded, and the new one takes its
     /// place (and starts now if the supervisor runs). An `index` equal to the count appends.
     ///
-    /// - Throws: ``SupervisorError/Code-swift.struct/indexOutOfRange``,
-    ///   ``SupervisorError/Code-swift.struct/alreadySupervised``, or as ``add(_:restart:)``.
+    /// - Throws: ``SupervisorError`` `.indexOutOfRange`,
+    ///   ``SupervisorError`` `.alreadySupervised`, or as ``add(_:restart:)``.
     public func insert(_ service: any Service, at index: Int, restart: RestartType = .permanent) async throws {
         guard index >= 0, index <= self.members.count else {
             throw SupervisorError.indexOutOfRange(index, count: self.members.count)
@@ -208,6 +212,7 @@ public actor Supervisor: Service, ServiceSupervisor {
     }
 
     private func detach(_ service: any Service) async {
+        self.watched.withLock { $0[ObjectIdentifier(service)] = nil }
         if service.runtime.supervisor === self { service.runtime.setSupervisor(nil) }
         if self.children.contains(where: { $0 === service }) {
             try? await self.removeDependency(service)
@@ -239,14 +244,30 @@ public actor Supervisor: Service, ServiceSupervisor {
         guard let index = self.index(of: service) else { return nil }
         let token = self.makeToken()
         self.members[index].token = token
+        self.watched.withLock { $0[ObjectIdentifier(service)] = nil }
         return token
     }
 
     /// Watches a permanent service's run `token`, to learn when it stops on its own.
+    ///
+    /// A supervised service reports the end of each stop through ``serviceDidStop(_:)``, which costs no task.
+    /// Under ``SupervisorStrategy/escalate`` the supervisor is not set on its services (their crashes climb
+    /// the tree), so a task waits for the stop instead.
     private func watch(_ service: any Service, token: Int) {
         guard let index = self.index(of: service), self.members[index].restart == .permanent, !self.shouldStop
         else { return }
         let inbox = self.inbox
+        guard self.strategy == .escalate else {
+            let id = ObjectIdentifier(service)
+            self.watched.withLock { $0[id] = token }
+            // Stopped before the watch began: report it now, unless the stop's own report took the entry.
+            if service.runtime.lifecycleState == .stopped,
+                self.watched.withLock({ $0.removeValue(forKey: id) }) != nil
+            {
+                inbox.post(.exited(service, token: token))
+            }
+            return
+        }
         _ = try? self.addTask("watch \(service.label)") {
             await service.waitUntilStopped()
             if !Task.isCancelled { inbox.post(.exited(service, token: token)) }
@@ -258,6 +279,13 @@ public actor Supervisor: Service, ServiceSupervisor {
     /// Called by a supervised service's `crash(_:)`: queues the crash and wakes the supervisor.
     public nonisolated func serviceDidCrash(_ service: any Service, reason: any Error) {
         self.inbox.post(.crashed(service, reason))
+    }
+
+    /// Called when a stop of a supervised service finished: if the supervisor watches that run, the service
+    /// exited on its own (the supervisor's own stops renew the run first) and the loop is woken to handle it.
+    public nonisolated func serviceDidStop(_ service: any Service) {
+        guard let token = self.watched.withLock({ $0.removeValue(forKey: ObjectIdentifier(service)) }) else { return }
+        self.inbox.post(.exited(service, token: token))
     }
 
     /// Starts the supervised services in order, with a fresh restart window.

@@ -1,3 +1,5 @@
+@_exported public import ModeErrors
+
 /// An error a ``Supervisor`` throws or crashes with.
 ///
 /// Compare errors by ``code``; the message and the underlying error are context, not part of equality.
@@ -7,38 +9,15 @@
 ///     // the group crash-looped; the supervisor stopped its children and crashed itself
 /// }
 /// ```
-public struct SupervisorError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct SupervisorError: ModeError {
     /// The kind of error; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case maxRestartsExceeded, notSupervised, alreadySupervised, indexOutOfRange, invalidArgument
-            case childExited
-        }
-        private let value: Value
-
-        /// More restarts were needed than ``RestartIntensity`` allows; the supervisor stopped its children and
-        /// crashed itself with this error.
-        public static let maxRestartsExceeded = Code(value: .maxRestartsExceeded)
-        /// The service is not supervised by this supervisor.
-        public static let notSupervised = Code(value: .notSupervised)
-        /// The service is already supervised (by this supervisor or another one).
-        public static let alreadySupervised = Code(value: .alreadySupervised)
-        /// An index was outside the supervisor's list of services.
-        public static let indexOutOfRange = Code(value: .indexOutOfRange)
-        /// A setting was out of range, such as a negative restart count.
-        public static let invalidArgument = Code(value: .invalidArgument)
-        /// A permanent service stopped on its own, and the strategy escalates instead of restarting.
-        public static let childExited = Code(value: .childExited)
-
-        /// The code's name, such as `maxRestartsExceeded`.
-        public var description: String { String(describing: self.value) }
-    }
+    public typealias Code = ModeErrorCode<SupervisorError>
 
     /// What went wrong.
     public let code: Code
     /// A sentence that says what went wrong and what to do about it.
     public let message: String
-    /// The error behind this one: for ``Code/maxRestartsExceeded``, the crash that needed one restart too many.
+    /// The error behind this one: for `.maxRestartsExceeded`, the crash that needed one restart too many.
     public let underlying: (any Error)?
 
     /// Creates an error; prefer the static factories.
@@ -46,18 +25,6 @@ public struct SupervisorError: Error, Hashable, Sendable, CustomStringConvertibl
         self.code = code
         self.message = message
         self.underlying = underlying
-    }
-
-    /// Errors are equal when their codes are.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the code only.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
-
-    /// The message, with the underlying error when there is one.
-    public var description: String {
-        if let underlying { return "\(self.message) (underlying error: \(underlying))" }
-        return self.message
     }
 
     static func maxRestartsExceeded(_ supervisor: String, _ intensity: RestartIntensity, reason: any Error) -> Self {
@@ -98,4 +65,20 @@ public struct SupervisorError: Error, Hashable, Sendable, CustomStringConvertibl
             message: "\(service) is permanent but stopped on its own; make it transient if it may finish"
         )
     }
+}
+
+extension ModeErrorCode where Domain == SupervisorError {
+    /// More restarts were needed than ``RestartIntensity`` allows; the supervisor stopped its children and
+    /// crashed itself with this error.
+    public static var maxRestartsExceeded: Self { Self("maxRestartsExceeded") }
+    /// The service is not supervised by this supervisor.
+    public static var notSupervised: Self { Self("notSupervised") }
+    /// The service is already supervised (by this supervisor or another one).
+    public static var alreadySupervised: Self { Self("alreadySupervised") }
+    /// An index was outside the supervisor's list of services.
+    public static var indexOutOfRange: Self { Self("indexOutOfRange") }
+    /// A setting was out of range, such as a negative restart count.
+    public static var invalidArgument: Self { Self("invalidArgument") }
+    /// A permanent service stopped on its own, and the strategy escalates instead of restarting.
+    public static var childExited: Self { Self("childExited") }
 }

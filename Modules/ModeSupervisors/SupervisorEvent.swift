@@ -35,7 +35,7 @@ public struct SupervisorEvent: Sendable, CustomStringConvertible {
     /// The services acted on, in order: restarted, given up on, or stopped before escalating. After a
     /// replacement, the new services.
     public let services: [any Service]
-    /// Why `failed` failed: its crash reason, or ``SupervisorError/Code-swift.struct/childExited`` when a
+    /// Why `failed` failed: its crash reason, or ``SupervisorError`` `.childExited` when a
     /// permanent service stopped on its own.
     public let reason: any Error
     /// The backoff delay waited before a restart; zero otherwise.

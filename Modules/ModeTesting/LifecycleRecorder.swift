@@ -8,7 +8,7 @@ public import ModeCore
 /// replacement) from the moment they are attached. A service removed from the tree is no longer recorded;
 /// its changes while it was attached stay in the record.
 ///
-/// The recorder is an `AsyncSequence` of ``ModeCore/ServiceTransition``: each iteration starts at the first
+/// The recorder is an `AsyncSequence` of `ServiceTransition`: each iteration starts at the first
 /// recorded change and ends when the recorder is finished (``finish()``, or when the recorder is released),
 /// so several consumers can each read the whole record, and a consumer that starts late misses nothing.
 ///

@@ -1,5 +1,6 @@
 import ModeConcurrencyHelpers
 import ModeCore
+import ModeTime
 
 /// A clock whose time moves only when a test moves it.
 ///
@@ -11,7 +12,7 @@ import ModeCore
 /// - ``advanceToNextDeadline()`` jumps to the earliest sleeper's deadline;
 /// - ``run(for:sleepers:)`` lets time pass step by step, so a timer that re-arms fires once per period (Akka's
 ///   `timePasses`);
-/// - ``runUntilIdle()`` returns once every woken sleeper has run on and the code under test has settled;
+/// - ``runUntilIdle(quietYields:)`` returns once every woken sleeper has run on and the code under test has settled;
 /// - ``sleeperCount``, ``deadlines``, ``waitForSleepers(count:)`` and ``waitForSleeper(until:)`` tell a test
 ///   that the code under test has reached its next sleep, so no test has to sleep on wall time.
 ///
@@ -121,7 +122,7 @@ public final class ManualClock: Clock, Sendable {
 
     /// The number of tasks sleeping on this clock right now.
     ///
-    /// The timers that bound a `stop()` (``ServiceConfiguration/stopTimeout``) are left out, so that a test
+    /// The timers that bound a `stop()` (`ServiceConfiguration.stopTimeout`) are left out, so that a test
     /// counts only the sleeps of the code it tests; they still wake when time passes their deadline.
     public var sleeperCount: Int { self.state.withLock { $0.countedSleepers } }
 
@@ -235,7 +236,7 @@ public final class ManualClock: Clock, Sendable {
     ///     nothing but that.
     ///   - sleepers: How many tasks sleep on this clock when the code under test is idle. When given, each
     ///     step waits (exactly) until that many are asleep again; use it whenever you know the number. When
-    ///     `nil`, each step waits with ``runUntilIdle()``, which is a heuristic.
+    ///     `nil`, each step waits with ``runUntilIdle(quietYields:)``, which is a heuristic.
     /// - Important: With `sleepers`, a step waits until that many tasks sleep: if the code under test never
     ///   gets there (a count too high), the call waits until the test's time limit.
     public func run(for duration: Duration, sleepers: Int? = nil) async {
@@ -330,7 +331,7 @@ public final class ManualClock: Clock, Sendable {
     /// clock.advance(by: .seconds(1))
     /// ```
     ///
-    /// It also sees the timers that bound a `stop()` (``ServiceConfiguration/stopTimeout``), which
+    /// It also sees the timers that bound a `stop()` (`ServiceConfiguration.stopTimeout`), which
     /// ``sleeperCount`` leaves out: `waitForSleeper(until: clock.now.advanced(by: .seconds(30)))` waits until a
     /// stop has started its 30-second deadline. Returns early if the calling task is cancelled.
     public func waitForSleeper(until deadline: Instant) async {

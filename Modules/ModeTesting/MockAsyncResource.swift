@@ -1,7 +1,7 @@
 import ModeConcurrencyHelpers
 public import ModeCore
 
-/// An ``ModeCore/AsyncResource`` double that records each enter and exit, and can be told to fail either.
+/// An `AsyncResource` double that records each enter and exit, and can be told to fail either.
 ///
 /// ```swift
 /// let connection = MockAsyncResource(value: "conn-1")

@@ -61,7 +61,7 @@ public final class ExecutorMonitor: Sendable {
     ///   - threshold: How late the heartbeat may be before the executor counts as blocked; must be positive.
     ///   - interval: How often to beat and look; by default a quarter of `threshold`, between 1 millisecond and
     ///     250 milliseconds.
-    /// - Throws: ``WorkerError`` with code ``WorkerError/Code-swift.struct/invalidArgument`` for a threshold or
+    /// - Throws: ``WorkerError`` with code `.invalidArgument` for a threshold or
     ///   interval that is not positive.
     public init(threshold: Duration, interval: Duration? = nil) throws(WorkerError) {
         try Self.validate(threshold: threshold)

@@ -28,7 +28,7 @@ private final class ThreadStart: Sendable {
 
 /// Starts a detached thread named `name` that runs `body`.
 ///
-/// - Throws: ``WorkerError`` with code ``WorkerError/Code-swift.struct/threadUnavailable`` when the system
+/// - Throws: ``WorkerError`` with code `.threadUnavailable` when the system
 ///   refuses a new thread.
 func startDetachedThread(name: String, _ body: @escaping @Sendable () -> Void) throws(WorkerError) {
     let context = Unmanaged.passRetained(ThreadStart(name: name, body: body)).toOpaque()

@@ -1,3 +1,5 @@
+@_exported public import ModeErrors
+
 /// An error thrown by ModeWorker: a setting out of range, or a thread the system would not create.
 ///
 /// Equality compares ``code`` only; ``message`` says what went wrong and what to do.
@@ -11,29 +13,9 @@
 /// ```
 ///
 /// A value type; `Sendable`.
-public struct WorkerError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct WorkerError: ModeError {
     /// The kind of failure; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
-            case invalidArgument
-            case threadUnavailable
-        }
-
-        private let value: Value
-
-        /// A duration, count or name given to the Worker is out of its range.
-        public static let invalidArgument = Code(value: .invalidArgument)
-        /// The system refused to create a thread (`pthread_create` failed).
-        public static let threadUnavailable = Code(value: .threadUnavailable)
-
-        /// The code's name.
-        public var description: String {
-            switch self.value {
-            case .invalidArgument: "invalidArgument"
-            case .threadUnavailable: "threadUnavailable"
-            }
-        }
-    }
+    public typealias Code = ModeErrorCode<WorkerError>
 
     /// What went wrong.
     public let code: Code
@@ -52,13 +34,11 @@ public struct WorkerError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// A setting out of range; `message` names it, the value, and the allowed range.
     public static func invalidArgument(_ message: String) -> Self { Self(code: .invalidArgument, message: message) }
+}
 
-    /// The ``message``.
-    public var description: String { self.message }
-
-    /// Compares the codes.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the code.
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
+extension ModeErrorCode where Domain == WorkerError {
+    /// A duration, count or name given to the Worker is out of its range.
+    public static var invalidArgument: Self { Self("invalidArgument") }
+    /// The system refused to create a thread (`pthread_create` failed).
+    public static var threadUnavailable: Self { Self("threadUnavailable") }
 }

@@ -39,8 +39,8 @@ public struct WorkerOptions: Sendable {
     /// A file the log is appended to instead of standard error; never coloured.
     public var logFile: String?
 
-    /// When log lines are coloured: ``LogColors/automatic`` (on a terminal, unless `NO_COLOR` is set) by
-    /// default; `--no-color` makes it ``LogColors/never``.
+    /// When log lines are coloured: `LogColors.automatic` (on a terminal, unless `NO_COLOR` is set) by
+    /// default; `--no-color` makes it `LogColors.never`.
     public var colors: LogColors
 
     /// Whether the start banner is left out (`--quiet`).
@@ -133,7 +133,7 @@ public struct WorkerOptions: Sendable {
     /// Checks every setting; ``Worker/execute()`` calls it first and exits with ``WorkerExitCode/failure`` when
     /// it throws.
     ///
-    /// - Throws: ``WorkerError`` with code ``WorkerError/Code-swift.struct/invalidArgument`` for a negative
+    /// - Throws: ``WorkerError`` with code `.invalidArgument` for a negative
     ///   stop deadline or duplicate-signal window, a blocking threshold that is not positive, or an empty log
     ///   file name.
     public func validate() throws(WorkerError) {

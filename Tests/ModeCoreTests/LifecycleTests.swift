@@ -340,6 +340,20 @@ struct LifecycleTests {
         #expect(entry.metadata[ServiceRuntime.depthMetadataKey] == "1")
     }
 
+    @Test func serviceLoggerFollowsTheServiceDownTheTree() async throws {
+        let (logger, handler) = makeMemoryLogger()
+        let web = TestService("Web", events: EventLog(), logger: logger)
+        web.logger.info("alone")
+        let app = TestService("App", events: EventLog(), logger: logger)
+        let root = TestService("Root", events: EventLog(), logger: logger)
+        try app.addDependency(web)
+        web.logger.info("under App")
+        try root.addDependency(app)  // moving an ancestor changes the depth too
+        web.logger.info("under Root")
+        let depths = handler.entries.map { $0.metadata[ServiceRuntime.depthMetadataKey] }
+        #expect(depths == ["1", "2", "3"])
+    }
+
     @Test func transitionSetsAndClearsADiagFlag() async throws {
         let clock = ManualClock()
         let a = TestService("A", events: EventLog(), clock: clock)

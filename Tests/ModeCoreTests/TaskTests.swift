@@ -90,6 +90,23 @@ struct TaskTests {
         await root.stop()
     }
 
+    @Test func theSupervisorHearsOfEachFinishedStopOnce() async throws {
+        let events = EventLog()
+        let supervisor = SupervisorStub()
+        let child = TestService("Child", events: events)
+        let sibling = TestService("Sibling", events: events)
+        child.runtime.setSupervisor(supervisor)
+        let root = TestService("Root", events: events, dependencies: [child, sibling])
+        try await root.start()
+        #expect(supervisor.stopped.isEmpty)
+        await child.stop()
+        #expect(supervisor.stopped == ["Child"])
+        await child.stop()  // already stopped: no second report
+        try await child.restart()
+        await root.stop()
+        #expect(supervisor.stopped == ["Child", "Child"])
+    }
+
     @Test func anUnsupervisedCrashStopsAtTheNearestSupervisedAncestor() async throws {
         let events = EventLog()
         let supervisor = SupervisorStub()

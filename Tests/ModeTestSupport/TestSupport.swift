@@ -122,11 +122,19 @@ package final class SupervisorStub: ServiceSupervisor {
 
     package init() {}
 
+    private let stops = Locked<[String]>([])
+
     package func serviceDidCrash(_ service: any Service, reason: any Error) {
         self.crashes.withLock { $0.append(service.label) }
     }
 
+    package func serviceDidStop(_ service: any Service) {
+        self.stops.withLock { $0.append(service.label) }
+    }
+
     package var crashed: [String] { self.crashes.withLock { $0 } }
+    /// The services whose stop finished, in order.
+    package var stopped: [String] { self.stops.withLock { $0 } }
 }
 
 /// A logger that keeps its lines in memory, at trace level.

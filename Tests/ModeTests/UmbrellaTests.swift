@@ -19,6 +19,8 @@ struct UmbrellaTests {
         _ = LRUCache<String, Int>.self  // ModeCollections
         _ = ModeLogHandler.self  // ModeLogging
         _ = WorkerOptions.self  // ModeWorker
+        #expect(try CronSchedule(parsing: "@hourly").description.isEmpty == false)  // ModeTime
+        #expect(ServiceError.Code.crashed.name == "crashed")  // ModeErrors
         let collected = await arange(0, 3).collect()  // ModeAsyncSeq
         #expect(collected == [0, 1, 2])
     }

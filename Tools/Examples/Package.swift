@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .executableTarget(
@@ -50,6 +53,11 @@ let package = Package(
             name: "TimeTour",
             dependencies: [.product(name: "ModeCore", package: "swift-mode")],
             path: "Sources/TimeTour"
+        ),
+        .executableTarget(
+            name: "ModeTimeTour",
+            dependencies: [.product(name: "ModeTime", package: "swift-mode")],
+            path: "Sources/ModeTimeTour"
         ),
         .executableTarget(
             name: "ModeLoggingTour",
@@ -96,6 +104,20 @@ let package = Package(
             name: "ModeCollectionsTour",
             dependencies: [.product(name: "ModeCollections", package: "swift-mode")],
             path: "Sources/ModeCollectionsTour"
+        ),
+        // The tutorial (Docs/Tutorial.md): a real server. CI starts it and talks to it
+        // (tutorial-check.sh) instead of running it in the example loop.
+        .executableTarget(
+            name: "Tutorial",
+            dependencies: [
+                .product(name: "Mode", package: "swift-mode"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Tutorial"
         ),
     ]
 )

@@ -14,7 +14,7 @@ extension DependencyGraph {
     /// The original's `topsort()` raises a `TypeError` on any non-empty graph; this one works, and refuses a
     /// cycle instead of hiding it.
     ///
-    /// - Throws: ``GraphError`` with code ``GraphError/Code-swift.struct/cycle`` naming the objects on the first
+    /// - Throws: ``GraphError`` with code `.cycle` naming the objects on the first
     ///   cycle found (a self-loop is a cycle of one).
     public func topologicalSort() throws -> [Element] {
         var marks: [Element: SortMark] = [:]

@@ -1,3 +1,5 @@
+public import ModeErrors
+
 /// An error thrown by ``DependencyGraph`` operations, such as a topological sort of a graph with a cycle.
 ///
 /// ```swift
@@ -7,24 +9,24 @@
 ///     print(error.cycle)  // ["a", "b", "a"]
 /// }
 /// ```
-public struct GraphError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct GraphError: ModeError {
     /// The kind of error; new codes may appear in minor releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case cycle }
-        private let value: Value
-
-        /// The graph has a cycle, so no order puts every object after its dependencies.
-        public static let cycle = Code(value: .cycle)
-
-        /// The code's name, such as `cycle`.
-        public var description: String { String(describing: self.value) }
-    }
+    public typealias Code = ModeErrorCode<GraphError>
 
     /// What went wrong.
     public let code: Code
-    /// For ``Code-swift.struct/cycle``: the objects on the cycle, as printed, starting and ending with the same
+    /// For `.cycle`: the objects on the cycle, as printed, starting and ending with the same
     /// one (`["a", "b", "a"]`: `a` depends on `b`, which depends on `a`).
     public let cycle: [String]
+
+    /// Errors are equal when their codes and cycles are (unlike most Mode errors, the cycle is the point).
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code && lhs.cycle == rhs.cycle }
+
+    /// Hashes the code and the cycle, to agree with `==`.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.code)
+        hasher.combine(self.cycle)
+    }
 
     /// Creates an error.
     public init(code: Code, cycle: [String]) {
@@ -32,9 +34,14 @@ public struct GraphError: Error, Hashable, Sendable, CustomStringConvertible {
         self.cycle = cycle
     }
 
-    /// Says what went wrong and what to do.
-    public var description: String {
+    /// Says what went wrong and what to do; also the description.
+    public var message: String {
         "the dependency graph has a cycle: \(self.cycle.joined(separator: " -> ")); "
             + "remove one of these edges to sort it"
     }
+}
+
+extension ModeErrorCode where Domain == GraphError {
+    /// The graph has a cycle, so no order puts every object after its dependencies.
+    public static var cycle: Self { Self("cycle") }
 }

@@ -65,7 +65,8 @@ extension ServiceRuntime {
         }
         let factory = MetricsSystem.factory
         let resolved: MetricsSlot =
-            factory is NOOPMetricsHandler
+            // A type comparison, not `is`: a dynamic cast to a class costs a conformance lookup per service.
+            ObjectIdentifier(type(of: factory)) == ObjectIdentifier(NOOPMetricsHandler.self)
             ? .disabled : .enabled(ServiceMetrics(label: self.label, factory: factory))
         let slot = self.state.withLock { state -> MetricsSlot in
             if case .unresolved = state.introspection.metrics { state.introspection.metrics = resolved }

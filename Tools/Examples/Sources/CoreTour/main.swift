@@ -41,6 +41,27 @@ actor Consumer: Service {
     private func flush() { logger.info("flushed \(handled) items using \(pool)") }
 }
 
+/// Flushes every 100 ms and reports at 9:00 on weekdays: the timers that Docs/Timers.md quotes.
+actor Reporter: Service {
+    let runtime = ServiceRuntime()
+    let flushes = TimerMonitor()
+    let weekdays: CronSchedule
+
+    init() throws {
+        weekdays = try CronSchedule(parsing: "0 9 * * MON-FRI", timeZone: .current)
+    }
+
+    func backgroundTasks() -> [BackgroundTask] {
+        [
+            .timer("flush", every: .milliseconds(100), monitor: flushes) { await self.flush() },
+            .crontab("report", weekdays) { await self.report() },
+        ]
+    }
+
+    private func flush() {}
+    private func report() { logger.info("weekday report") }
+}
+
 actor App: Service {
     let runtime = ServiceRuntime()
     func initDependencies() -> [any Service] { [Consumer()] }
@@ -66,3 +87,10 @@ fragile.children[0].crash(DiskFull())
 await fragile.waitUntilStopped()
 print("root state after a child crash: \(fragile.state)")
 await fragile.stop()
+
+// Timers declared among the background tasks: owned, named, and cancelled with the service.
+let reporter = try Reporter()
+try await withService(reporter) { reporter in
+    await reporter.sleep(for: .milliseconds(250))
+}
+print("flush ticks: \(reporter.flushes.statistics.iteration)")

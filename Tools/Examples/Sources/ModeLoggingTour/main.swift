@@ -38,3 +38,21 @@ try await withFlightRecorder(logger: logger, timeout: .milliseconds(50)) { recor
     // Past the timeout, lines go straight out.
     FlightRecorder.current?.info("got \(user)")
 }
+
+// 5. Redirection without a scope: start it, and restore the descriptors when done.
+let redirection = try StdioRedirection.start(logger: Logger(label: "mode.redirect"), level: .warning)
+print("hello again from print")  // logged as a WARNING line
+redirection.restore()
+
+// 6. The recorder waits on an injectable clock (tests pass ModeTesting's ManualClock).
+/// Stands in for a Redis client.
+struct Redis {
+    func get(_ key: String) async throws -> String { "alice" }
+}
+let redis = Redis()
+let clock = ContinuousClock()
+try await withFlightRecorder(logger: logger, timeout: .seconds(10), clock: clock) { recorder in
+    recorder.info("+redis.get(user)")
+    let user = try await redis.get("user")
+    recorder.info("-redis.get(user) = \(user)")
+}

@@ -71,3 +71,9 @@ do {
 } catch let error as SignalError {
     print("  \(error.code): \(error)")
 }
+
+// 7. A signal that carries no value: send(from:) and, on a bound copy, send().
+let onFlush = Signal<Consumer, Void>(name: "onFlush", owner: Consumer.self)
+onFlush.connect { sender, _ in print("  \(sender) flushed") }
+try await onFlush.send(from: consumer)
+try await onFlush.withDefaultSender(other).send()

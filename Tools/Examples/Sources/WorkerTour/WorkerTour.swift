@@ -4,6 +4,7 @@
 //   swift run --package-path Tools/Examples WorkerTour --daemon     # runs until Ctrl-C (try kill -USR1 <pid>)
 //   swift run --package-path Tools/Examples WorkerTour --help       # the Worker's options and the tour's own
 import ArgumentParser
+import Dispatch
 import ModeCore
 import ModeWorker
 
@@ -67,6 +68,21 @@ actor App: Service {
     func initDependencies() -> [any Service] { [ledger, Counter(ledger: ledger, ticks: ticks)] }
 }
 
+/// What a test of a Worker does (`Docs/ModeWorker.md`, "Testing a Worker"): no process-wide set-up, driven by
+/// hand, and the exit code returned instead of exiting.
+func checkWorker() async -> WorkerExitCode {
+    var options = WorkerOptions()
+    options.quiet = true
+    options.setsUpLogging = false
+    options.handlesSignals = false
+    let worker = Worker(options: options) { [App(ticks: nil)] }
+    async let code = worker.execute()
+    let ready = await worker.waitUntilReady()
+    worker.receive(.sigterm)
+    print("ready: \(ready)")
+    return await code
+}
+
 @main
 struct WorkerTour: ParsableCommand {
     @OptionGroup var worker: WorkerArguments
@@ -77,7 +93,18 @@ struct WorkerTour: ParsableCommand {
     @Option(help: "How many ticks to count when not a daemon.")
     var ticks = 5
 
+    @Flag(help: "Run a Worker the way a test does, stop it with a simulated SIGTERM, and print its exit code.")
+    var check = false
+
     func run() throws {
+        if check {
+            Task { @MainActor in
+                let code = await checkWorker()
+                print("exit code: \(code)")
+                code.exit()
+            }
+            dispatchMain()
+        }
         var options = try worker.options()
         options.daemon = daemon
         var hooks = WorkerHooks()

@@ -1,0 +1,378 @@
+import ModeConcurrencyHelpers
+
+/// One wake-up per due instant for every service timer on one clock.
+///
+/// A service timer that slept on the clock itself cost one OS timer and one thread wake-up per tick: 1,000
+/// timers of 10 ms meant 100,000 wake-ups a second. The scheduler keeps the sleepers of one clock in a heap
+/// of `(deadline, continuation)` and has one task, the driver, sleep until the earliest deadline; when it
+/// wakes it resumes every sleeper due by then (each in its own task, which runs the timer's body), then
+/// sleeps again until the next deadline. The random jitter of each timer's first deadline keeps the timers'
+/// bodies apart; the wake-ups are shared.
+///
+/// - A sleeper is resumed at or after its deadline, never before, in deadline order (first come first for
+///   equal deadlines); a sleeper whose task is cancelled is removed and resumed at once with
+///   `CancellationError` (that is how `stop()` wakes its timers: it cancels their tasks).
+/// - The continuations are resumed after the lock is released, never under it.
+/// - The driver starts with the first sleeper and ends as soon as none is left (the last one's cancellation
+///   cancels it). While it runs it only resumes continuations: no code of any service runs in it, so a
+///   service whose `stop()` returned has nothing left in it even while other services' timers keep the
+///   driver alive. A sleeper due earlier than the driver's current target replaces the driver with one
+///   that sleeps until the new deadline (the old one is cancelled and ends).
+/// - Tolerance: when every sleeper allows some (`tolerance > 0`), the driver wakes the smallest tolerance
+///   after the earliest deadline and so takes in every sleeper that falls due meanwhile: one wake-up for
+///   a whole batch, each sleeper still within its own tolerance. One sleeper that asks for none makes the
+///   driver wake at the earliest deadline. Service timers ask for at least
+///   ``ServiceTimerClock/coalescing(for:)`` (2% of the interval, at most 1 ms), so that timers spread by
+///   their jitter are still woken in batches.
+///
+/// Only real clocks use it (``ServiceTimerClock`` picks ``continuous`` or ``suspending``); timers on other
+/// clocks, such as ModeTesting's `ManualClock`, sleep on their clock directly, so tests still see one
+/// sleeper per timer. Tests of the scheduler itself make one on a manual clock.
+package final class TimerScheduler: Sendable {
+    /// The scheduler of every runtime on `ContinuousClock` (its offsets count from its own creation).
+    static let continuous = TimerScheduler(clock: ServiceClock(ContinuousClock()))
+
+    /// The scheduler of every runtime on `SuspendingClock` (its offsets count from its own creation).
+    static let suspending = TimerScheduler(clock: ServiceClock(SuspendingClock()))
+
+    /// The clock the driver sleeps on; deadlines are offsets on it.
+    package let clock: ServiceClock
+    private let state = Locked(State())
+
+    /// Creates a scheduler whose driver sleeps on `clock` (tests pass a box of a manual clock).
+    package init(clock: ServiceClock) {
+        self.clock = clock
+    }
+
+    /// How many sleepers wait (cancelled ones are not counted).
+    package var sleeperCount: Int { self.state.withLock { $0.live } }
+
+    /// Whether a driver task is running (or about to).
+    package var hasDriver: Bool { self.state.withLock { $0.driver != nil } }
+
+    /// Sleeps until the clock reaches `deadline` (an offset on ``clock``).
+    ///
+    /// - Throws: `CancellationError` when the task is cancelled, before or during the sleep.
+    package func sleep(until deadline: Duration, tolerance: Duration? = nil) async throws {
+        try Task.checkCancellation()
+        let token = self.state.withLock { $0.reserve() }
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                let outcome = self.state.withLock { state in
+                    state.arm(token, deadline: deadline, tolerance: tolerance, continuation: continuation)
+                }
+                switch outcome {
+                case .cancelled:
+                    continuation.resume(throwing: CancellationError())
+                case .armed(let change):
+                    self.apply(change)
+                }
+            }
+        } onCancel: {
+            let (continuation, change) = self.state.withLock { $0.cancel(token) }
+            continuation?.resume(throwing: CancellationError())
+            self.apply(change)
+        }
+    }
+
+    /// Starts or cancels driver tasks as a change of the state asks, outside the lock.
+    private func apply(_ change: DriverChange) {
+        change.retired?.cancel()
+        guard let id = change.started else { return }
+        let task = Task(name: "mode.timer-scheduler") { await self.drive(id) }
+        let superseded = self.state.withLock { $0.adopt(task, id: id) }
+        if superseded { task.cancel() }
+    }
+
+    /// The driver's loop: resume what is due, sleep until the next deadline, end when nothing waits or a
+    /// newer driver took over.
+    private func drive(_ id: UInt64) async {
+        var due: [UnsafeContinuation<Void, any Error>] = []
+        while true {
+            let now = self.clock.now
+            let target = self.state.withLock { $0.takeDue(now: now, driver: id, into: &due) }
+            for continuation in due { continuation.resume() }
+            let resumed = !due.isEmpty
+            due.removeAll(keepingCapacity: true)
+            guard let target else { return }
+            // Resuming took time: when the next target has passed meanwhile, go round again without a sleep
+            // (each sleep costs an OS timer); the clock is read once more at the top of the loop.
+            if resumed, target <= self.clock.now { continue }
+            do {
+                try await self.clock.sleep(until: target)
+            } catch {
+                // Cancelled: a newer driver replaced this one, or nothing waits any more. `takeDue` ends the
+                // loop in both cases (the state no longer names this driver).
+            }
+        }
+    }
+}
+
+extension TimerScheduler {
+    /// A sleeper's claim on a slot, from before its continuation exists until it is resumed.
+    struct Token: Sendable {
+        let slot: Int
+        let generation: UInt64
+    }
+
+    /// What the driver should be after a change: a task to cancel, a new driver to start.
+    struct DriverChange: Sendable {
+        var retired: Task<Void, Never>?
+        var started: UInt64?
+    }
+
+    enum ArmOutcome: Sendable {
+        case cancelled
+        case armed(DriverChange)
+    }
+
+    /// One heap element; slots make cancellation O(1) (the element then stays in the heap, stale, until it
+    /// reaches the top or the heap is rebuilt).
+    struct Entry: Sendable {
+        var deadline: Duration
+        var generation: UInt64
+        var slot: Int
+
+        /// Deadline order; equal deadlines in arrival order.
+        func precedes(_ other: Entry) -> Bool {
+            self.deadline < other.deadline || (self.deadline == other.deadline && self.generation < other.generation)
+        }
+    }
+
+    struct Slot: Sendable {
+        enum Phase: Sendable {
+            case free
+            case reserved
+            case cancelled
+            case waiting(UnsafeContinuation<Void, any Error>)
+        }
+        var generation: UInt64 = 0
+        var phase = Phase.free
+        var tolerance: Duration?
+    }
+
+    struct Driver: Sendable {
+        var id: UInt64
+        var task: Task<Void, Never>?
+        /// The deadline it sleeps until (or will once it runs); `nil` while it has not computed one yet.
+        var target: Duration?
+    }
+
+    struct State: Sendable {
+        var slots: [Slot] = []
+        var freeSlots: [Int] = []
+        var heap: [Entry] = []
+        /// Sleepers waiting (armed, not resumed nor cancelled).
+        var live = 0
+        /// Waiting sleepers that asked for no tolerance.
+        var strict = 0
+        /// How many waiting sleepers asked for each tolerance: few distinct values in practice, so a short list
+        /// searched in order costs less than hashing.
+        var tolerances: [(tolerance: Duration, count: Int)] = []
+        var stale = 0
+        var nextGeneration: UInt64 = 1
+        var nextDriver: UInt64 = 1
+        var driver: Driver?
+
+        mutating func reserve() -> Token {
+            let generation = self.nextGeneration
+            self.nextGeneration += 1
+            let slot: Int
+            if let free = self.freeSlots.popLast() {
+                slot = free
+            } else {
+                slot = self.slots.count
+                self.slots.append(Slot())
+            }
+            self.slots[slot].generation = generation
+            self.slots[slot].phase = .reserved
+            return Token(slot: slot, generation: generation)
+        }
+
+        mutating func arm(
+            _ token: Token,
+            deadline: Duration,
+            tolerance: Duration?,
+            continuation: UnsafeContinuation<Void, any Error>
+        ) -> ArmOutcome {
+            if case .cancelled = self.slots[token.slot].phase {
+                self.release(token.slot)
+                return .cancelled
+            }
+            let tolerance = tolerance.flatMap { $0 > .zero ? $0 : nil }
+            self.slots[token.slot].phase = .waiting(continuation)
+            self.slots[token.slot].tolerance = tolerance
+            self.live += 1
+            if let tolerance {
+                if let index = self.tolerances.firstIndex(where: { $0.tolerance == tolerance }) {
+                    self.tolerances[index].count += 1
+                } else {
+                    self.tolerances.append((tolerance, 1))
+                }
+            } else {
+                self.strict += 1
+            }
+            self.push(Entry(deadline: deadline, generation: token.generation, slot: token.slot))
+            var change = DriverChange()
+            if let driver = self.driver {
+                // A driver that has no target yet computes it from the heap when it first runs.
+                if let target = driver.target, deadline + (tolerance ?? .zero) < target {
+                    change.retired = driver.task
+                    change.started = self.startDriver()
+                }
+            } else {
+                change.started = self.startDriver()
+            }
+            return .armed(change)
+        }
+
+        /// Removes the sleeper of `token`; its continuation (if armed) is for the caller to resume.
+        mutating func cancel(_ token: Token) -> (UnsafeContinuation<Void, any Error>?, DriverChange) {
+            guard self.slots[token.slot].generation == token.generation else { return (nil, DriverChange()) }
+            switch self.slots[token.slot].phase {
+            case .reserved:
+                self.slots[token.slot].phase = .cancelled
+                return (nil, DriverChange())
+            case .waiting(let continuation):
+                self.unwait(token.slot)
+                self.release(token.slot)
+                self.stale += 1
+                var change = DriverChange()
+                if self.live == 0 {
+                    change.retired = self.driver?.task
+                    self.driver = nil
+                    self.heap.removeAll()  // the last timer stopped: give the memory back
+                    self.stale = 0
+                } else if self.stale > 64 && self.stale > self.heap.count / 2 {
+                    self.compact()
+                }
+                return (continuation, change)
+            case .free, .cancelled:
+                return (nil, DriverChange())
+            }
+        }
+
+        /// Records the task of driver `id`; `true` if that driver was replaced meanwhile (cancel the task).
+        mutating func adopt(_ task: Task<Void, Never>, id: UInt64) -> Bool {
+            guard self.driver?.id == id else { return true }
+            self.driver?.task = task
+            return false
+        }
+
+        /// Moves every sleeper due at `now` into `due` and returns the next deadline to sleep until, or `nil`
+        /// when driver `id` should end (nothing waits, or another driver took over).
+        mutating func takeDue(
+            now: Duration,
+            driver id: UInt64,
+            into due: inout [UnsafeContinuation<Void, any Error>]
+        ) -> Duration? {
+            guard self.driver?.id == id else { return nil }
+            while let top = self.heap.first {
+                let slot = self.slots[top.slot]
+                guard slot.generation == top.generation, case .waiting(let continuation) = slot.phase else {
+                    self.popTop()
+                    self.stale -= 1
+                    continue
+                }
+                guard top.deadline <= now else {
+                    // Every sleeper's deadline is at or after the top's, and its tolerance at least the
+                    // smallest: waking that much later than the top's deadline keeps every sleeper within
+                    // its tolerance, and takes in all that fall due meanwhile.
+                    let target = top.deadline + (self.strict > 0 ? .zero : self.smallestTolerance)
+                    self.driver?.target = target
+                    return target
+                }
+                self.popTop()
+                self.unwait(top.slot)
+                self.release(top.slot)
+                due.append(continuation)
+            }
+            self.driver = nil
+            self.stale = 0
+            return nil
+        }
+
+        private mutating func startDriver() -> UInt64 {
+            let id = self.nextDriver
+            self.nextDriver += 1
+            self.driver = Driver(id: id, task: nil, target: nil)
+            return id
+        }
+
+        private mutating func unwait(_ slot: Int) {
+            self.live -= 1
+            guard let tolerance = self.slots[slot].tolerance else {
+                self.strict -= 1
+                return
+            }
+            guard let index = self.tolerances.firstIndex(where: { $0.tolerance == tolerance }) else { return }
+            self.tolerances[index].count -= 1
+            if self.tolerances[index].count == 0 { self.tolerances.remove(at: index) }
+        }
+
+        /// The smallest tolerance a waiting sleeper asked for (zero if none did).
+        private var smallestTolerance: Duration {
+            var smallest: Duration?
+            for entry in self.tolerances where smallest.map({ entry.tolerance < $0 }) ?? true {
+                smallest = entry.tolerance
+            }
+            return smallest ?? .zero
+        }
+
+        private mutating func release(_ slot: Int) {
+            self.slots[slot].phase = .free
+            self.slots[slot].tolerance = nil
+            self.freeSlots.append(slot)
+        }
+
+        /// Drops the stale elements and rebuilds the heap.
+        private mutating func compact() {
+            let slots = self.slots
+            self.heap.removeAll { entry in
+                guard slots[entry.slot].generation == entry.generation, case .waiting = slots[entry.slot].phase else {
+                    return true
+                }
+                return false
+            }
+            self.stale = 0
+            var index = self.heap.count / 2
+            while index > 0 {
+                index -= 1
+                self.siftDown(index)
+            }
+        }
+
+        private mutating func push(_ entry: Entry) {
+            self.heap.append(entry)
+            var child = self.heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard self.heap[child].precedes(self.heap[parent]) else { break }
+                self.heap.swapAt(child, parent)
+                child = parent
+            }
+        }
+
+        private mutating func popTop() {
+            let last = self.heap.removeLast()
+            guard !self.heap.isEmpty else { return }
+            self.heap[0] = last
+            self.siftDown(0)
+        }
+
+        private mutating func siftDown(_ start: Int) {
+            var parent = start
+            let count = self.heap.count
+            while true {
+                let left = 2 * parent + 1
+                guard left < count else { return }
+                var first = left
+                let right = left + 1
+                if right < count && self.heap[right].precedes(self.heap[left]) { first = right }
+                guard self.heap[first].precedes(self.heap[parent]) else { return }
+                self.heap.swapAt(first, parent)
+                parent = first
+            }
+        }
+    }
+}
