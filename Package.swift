@@ -244,7 +244,7 @@ let package = Package(
             path: "Tests/ModeWorkerTests"
         ),
 
-        .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),
+        .target(name: "ModeTesting", dependencies: ["ModeCore", "ModeTime", "ModeConcurrencyHelpers"], path: "Modules/ModeTesting"),
         .testTarget(
             name: "ModeTestingTests",
             dependencies: [

@@ -20,31 +20,17 @@ public import Darwin
 ///
 /// Do not call out (resume continuations, call user closures, log, await) inside `withLock`: decide under the
 /// lock, act after it.
-// SAFETY: `value` is only read or written inside `withLock`, between `pthread_mutex_lock` and
-// `pthread_mutex_unlock` on `mutex`, which is heap-allocated so it never moves.
-public final class Locked<Value: Sendable>: @unchecked Sendable {
-    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    @usableFromInline var value: Value
+///
+/// The mutex sits in the same allocation as the value (the tail of a `ManagedBuffer`), so a lock costs one
+/// heap object, not two: a service keeps a few of them, and an idle service's memory is mostly such objects.
+// SAFETY: the value is only read or written inside `withLock`, between `pthread_mutex_lock` and
+// `pthread_mutex_unlock` on the mutex, which lives in the buffer's tail storage and so never moves.
+public struct Locked<Value: Sendable>: @unchecked Sendable {
+    @usableFromInline let buffer: LockedBuffer<Value>
 
     /// Creates a lock guarding `value`.
     public init(_ value: Value) {
-        self.value = value
-        self.mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        self.mutex.initialize(to: pthread_mutex_t())
-        var attributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attributes)
-        #if DEBUG
-        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ERRORCHECK))
-        #endif
-        let error = pthread_mutex_init(self.mutex, &attributes)
-        pthread_mutexattr_destroy(&attributes)
-        precondition(error == 0, "pthread_mutex_init failed: \(error)")
-    }
-
-    deinit {
-        pthread_mutex_destroy(self.mutex)
-        self.mutex.deinitialize(count: 1)
-        self.mutex.deallocate()
+        self.buffer = LockedBuffer.make(value)
     }
 
     /// Runs `body` with exclusive access to the value.
@@ -54,12 +40,49 @@ public final class Locked<Value: Sendable>: @unchecked Sendable {
     public func withLock<Result, Failure: Error>(
         _ body: (inout Value) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        let lockError = pthread_mutex_lock(self.mutex)
-        precondition(lockError == 0, "pthread_mutex_lock failed: \(lockError) (a lock taken twice by one thread?)")
-        defer {
-            let unlockError = pthread_mutex_unlock(self.mutex)
-            precondition(unlockError == 0, "pthread_mutex_unlock failed: \(unlockError)")
+        try self.buffer.withLock(body)
+    }
+}
+
+/// The storage of a ``Locked``: the value as the header, one `pthread_mutex_t` as the tail element.
+/// Not `Sendable` itself (`ManagedBuffer` is not): ``Locked`` is, and only it hands the buffer around.
+@usableFromInline
+final class LockedBuffer<Value: Sendable>: ManagedBuffer<Value, pthread_mutex_t> {
+    static func make(_ value: Value) -> LockedBuffer<Value> {
+        let buffer = unsafeDowncast(Self.create(minimumCapacity: 1) { _ in value }, to: LockedBuffer<Value>.self)
+        buffer.withUnsafeMutablePointerToElements { mutex in
+            mutex.initialize(to: pthread_mutex_t())
+            var attributes = pthread_mutexattr_t()
+            pthread_mutexattr_init(&attributes)
+            #if DEBUG
+            pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ERRORCHECK))
+            #endif
+            let error = pthread_mutex_init(mutex, &attributes)
+            pthread_mutexattr_destroy(&attributes)
+            precondition(error == 0, "pthread_mutex_init failed: \(error)")
         }
-        return try body(&self.value)
+        return buffer
+    }
+
+    deinit {
+        self.withUnsafeMutablePointerToElements { mutex in
+            pthread_mutex_destroy(mutex)
+            mutex.deinitialize(count: 1)
+        }
+    }
+
+    @inlinable
+    func withLock<Result, Failure: Error>(
+        _ body: (inout Value) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try self.withUnsafeMutablePointers { (value, mutex) throws(Failure) -> Result in
+            let lockError = pthread_mutex_lock(mutex)
+            precondition(lockError == 0, "pthread_mutex_lock failed: \(lockError) (a lock taken twice by one thread?)")
+            defer {
+                let unlockError = pthread_mutex_unlock(mutex)
+                precondition(unlockError == 0, "pthread_mutex_unlock failed: \(unlockError)")
+            }
+            return try body(&value.pointee)
+        }
     }
 }

@@ -6,22 +6,38 @@ import ModeConcurrencyHelpers
 /// wait for itself: ``isHeldByCurrentTask`` tells the caller it already holds the lock. The steps a stop runs
 /// in a task of their own (so that it can give up on them at its deadline) carry the identity of the task
 /// that runs the stop, through ``inheritedIdentity``, so they count as that task here.
-final class LifecycleLock: Sendable {
-    private struct Waiter {
+///
+/// It is a view of its runtime: its ``State`` sits in the runtime's state, under the runtime's mutex, so that a
+/// service pays for no lock object of its own.
+struct LifecycleLock: Sendable {
+    struct Waiter {
         var id: Int
         var holder: Int
         var continuation: UnsafeContinuation<Bool, Never>
     }
 
-    private struct State {
-        var holder: Int?
+    struct State {
         var waiters: [Waiter] = []
         var nextID = 0
         /// Waits that are registered but not parked yet: `true` once given up on.
         var pending: [Int: Bool] = [:]
+        /// Last, so that the runtime's flags can use the bytes after it.
+        var holder: Int?
     }
 
-    private let state = Locked(State())
+    /// The runtime whose state holds this lock's.
+    let runtime: ServiceRuntime
+
+    private var state: StateAccess { StateAccess(runtime: self.runtime) }
+
+    /// `withLock` on the lock's part of the runtime's state.
+    private struct StateAccess {
+        let runtime: ServiceRuntime
+
+        func withLock<Result>(_ body: (inout State) -> Result) -> Result {
+            self.runtime.state.withLock { body(&$0.lifecycleLock) }
+        }
+    }
 
     /// The identity of the task whose stop runs the current step, set around the step's own task.
     @TaskLocal static var inheritedIdentity: Int?

@@ -71,7 +71,7 @@ extension Service {
     public var restartCount: Int { self.runtime.restartCount }
 
     /// The service's node in the service tree.
-    public var beacon: Node<ServiceNode> { self.runtime.bind(self) }
+    public var beacon: Node<ServiceNode> { self.runtime.beaconNode(for: self) }
 
     /// The services this one depends on, in start order.
     public var children: [any Service] { self.runtime.children }

@@ -14,14 +14,9 @@ public import Logging
 public struct ServiceConfiguration: Sendable {
     /// The clock every sleep, wait, deadline and timer of the service uses; setting it replaces the clock.
     public var clock: any Clock<Duration> {
-        get { self.clockValue }
-        set {
-            self.clockValue = newValue
-            self.serviceClock = Self.box(newValue)
-        }
+        get { self.serviceClock.base }
+        set { self.serviceClock = Self.box(newValue) }
     }
-
-    private var clockValue: any Clock<Duration>
 
     /// The clock as the runtime uses it (offsets from when it was set).
     package private(set) var serviceClock: ServiceClock
@@ -84,7 +79,6 @@ public struct ServiceConfiguration: Sendable {
         taskCancellationGracePeriod: Duration = .seconds(10),
         stopTimeout: Duration? = ServiceConfiguration.defaultStopTimeout
     ) {
-        self.clockValue = clock
         self.serviceClock = Self.box(clock)
         self.logger = logger
         self.mundaneLevel = mundaneLevel

@@ -16,7 +16,7 @@ import ModeLogging
 /// `sleep(for:)`, ...) do. All of its state sits behind one `Mutex`, and every method is safe to call from any
 /// task. Lifecycle operations (start, stop, restart) of one service are serialised by an async lock, so
 /// concurrent callers always see a legal state: a second `stop()` waits for the first to finish.
-public final class ServiceRuntime: Sendable {
+public final class ServiceRuntime: Sendable, AlarmTarget {
     /// The settings this runtime was created with.
     public let configuration: ServiceConfiguration
     /// Diagnostic flags: what the service is doing right now, for dumps and debugging (made on first use).
@@ -30,7 +30,8 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    let lifecycle = LifecycleLock()
+    /// The async lock of `start()`, `stop()` and `restart()`; its state lives in ``state``.
+    var lifecycle: LifecycleLock { LifecycleLock(runtime: self) }
     let state: Locked<State>
 
     /// Creates a runtime with `configuration`.
@@ -54,7 +55,9 @@ public final class ServiceRuntime: Sendable {
 
     struct OwnedTask: Sendable {
         var name: String
-        var cancel: @Sendable () -> Void
+        /// The task itself, to cancel it and to know it (a `Task` fits the existential's inline buffer: no
+        /// allocation). Its `hashValue` is what `withUnsafeCurrentTask` gives inside the task.
+        var handle: any CancellableTask
     }
 
     struct Cleanup: Sendable {
@@ -65,6 +68,8 @@ public final class ServiceRuntime: Sendable {
     enum WaiterSlot {
         case reserved
         case waiting(condition: @Sendable (State) -> Bool, continuation: UnsafeContinuation<Bool, Never>)
+        /// A `sleep(for:)`: waits for `shouldStop`, and owns its alarm (whoever ends the sleep cancels it).
+        case sleeping(continuation: UnsafeContinuation<Void, Never>, alarm: UInt64?)
         case expired
     }
 
@@ -72,6 +77,24 @@ public final class ServiceRuntime: Sendable {
         weak var service: (any Service)?
         var node: Node<ServiceNode>?
         var label = "Service"
+        var pendingTransitions: [(from: ServiceState, to: ServiceState)] = []
+        var crashReason: (any Error)?
+        var restartCount = 0
+        var children: [any Service] = []
+        var tasks = OwnedTasks()
+        var abandonedTasks: [Int: String] = [:]
+        var cleanups: [Cleanup] = []
+        var waiters = SmallTable<WaiterSlot>()
+        var nextID = 0
+        weak var supervisor: (any ServiceSupervisor)?
+        var diag: Diag?
+        var loggerCache: LoggerCache?
+        var introspection = RuntimeIntrospection()
+        // The lock's state ends in an optional, and the flags below fill the bytes after it: every service keeps
+        // one `State`, so its size is an idle service's cost (see Docs/ModeCore.md, "Memory").
+        var lifecycleLock = LifecycleLock.State()
+        /// Whether `bind` recorded the service and its label.
+        var bound = false
         var phase = Phase.initial {
             didSet { self.noteTransition(from: self.crashed ? .crashed : oldValue.state) }
         }
@@ -81,20 +104,7 @@ public final class ServiceRuntime: Sendable {
         var crashed = false {
             didSet { self.noteTransition(from: oldValue ? .crashed : self.lifecycleState) }
         }
-        var pendingTransitions: [(from: ServiceState, to: ServiceState)] = []
-        var crashReason: (any Error)?
-        var restartCount = 0
         var acceptingTasks = true
-        var children: [any Service] = []
-        var tasks: [Int: OwnedTask] = [:]
-        var abandonedTasks: [Int: String] = [:]
-        var cleanups: [Cleanup] = []
-        var waiters: [Int: WaiterSlot] = [:]
-        var nextID = 0
-        weak var supervisor: (any ServiceSupervisor)?
-        var diag: Diag?
-        var loggerCache: LoggerCache?
-        var introspection = RuntimeIntrospection()
 
         var shouldStop: Bool { self.stopRequested || self.crashed }
 
@@ -108,38 +118,70 @@ public final class ServiceRuntime: Sendable {
 
         var serviceState: ServiceState { self.crashed ? .crashed : self.lifecycleState }
 
-        /// Removes the waiters whose condition holds now and returns their continuations.
-        mutating func satisfiedWaiters() -> [UnsafeContinuation<Bool, Never>] {
-            guard !self.waiters.isEmpty else { return [] }
-            var ready: [UnsafeContinuation<Bool, Never>] = []
+        /// Removes the waiters whose condition holds now and returns their continuations (and the alarms of
+        /// the sleeps among them, to cancel).
+        mutating func satisfiedWaiters() -> Satisfied {
+            var ready = Satisfied()
+            guard !self.waiters.isEmpty else { return ready }
             for (id, slot) in self.waiters {
-                if case .waiting(let condition, let continuation) = slot, condition(self) {
-                    ready.append(continuation)
+                switch slot {
+                case .waiting(let condition, let continuation) where condition(self):
+                    ready.waits.append(continuation)
                     self.waiters[id] = nil
+                case .sleeping(let continuation, let alarm) where self.shouldStop:
+                    ready.sleeps.append((continuation, alarm))
+                    self.waiters[id] = nil
+                default:
+                    break
                 }
             }
             return ready
         }
     }
 
+    struct Satisfied {
+        var waits: [UnsafeContinuation<Bool, Never>] = []
+        var sleeps: [(continuation: UnsafeContinuation<Void, Never>, alarm: UInt64?)] = []
+    }
+
     /// Wakes every waiter whose condition now holds; call after any change a waiter may wait for.
     func signal() {
         let ready = self.state.withLock { $0.satisfiedWaiters() }
-        for continuation in ready { continuation.resume(returning: true) }
+        for continuation in ready.waits { continuation.resume(returning: true) }
+        guard !ready.sleeps.isEmpty else { return }
+        let alarms = self.clock.alarms
+        for sleep in ready.sleeps {
+            if let alarm = sleep.alarm { alarms.cancel(alarm) }
+            sleep.continuation.resume()
+        }
     }
 
     // MARK: - Binding to the service
 
-    /// Records the service this runtime belongs to and creates its beacon node; the first service wins.
-    @discardableResult
-    func bind(_ service: some Service) -> Node<ServiceNode> {
-        if let node = self.state.withLock({ $0.node }) { return node }
+    /// Records the service this runtime belongs to; the first service wins.
+    ///
+    /// The beacon node is made later, by ``beaconNode(for:)``, when something needs it (a parent or child, the
+    /// `beacon` property): until then the service is the root of its own one-node tree (depth 1, path = its
+    /// label), and a service that never joins a tree pays for no node.
+    func bind(_ service: some Service) {
+        if self.state.withLock({ $0.bound }) { return }
         let label = service.shortLabel
+        self.state.withLock { state in
+            guard !state.bound else { return }
+            state.bound = true
+            state.service = service
+            state.label = label
+        }
+    }
+
+    /// The service's beacon node, made on first use.
+    func beaconNode(for service: some Service) -> Node<ServiceNode> {
+        self.bind(service)
+        if let node = self.state.withLock({ $0.node }) { return node }
+        let label = self.label
         let fresh = Node(ServiceNode(label: label, runtime: self))
         return self.state.withLock { state in
             if let node = state.node { return node }
-            state.service = service
-            state.label = label
             state.node = fresh
             return fresh
         }
@@ -237,7 +279,8 @@ public final class ServiceRuntime: Sendable {
     /// - Returns: Whether the condition holds (`false` on timeout or cancellation).
     func suspend(
         until condition: @escaping @Sendable (State) -> Bool,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        cancellable: Bool = true
     ) async -> Bool {
         let id: Int? = self.state.withLock { state in
             if condition(state) { return nil }
@@ -246,20 +289,68 @@ public final class ServiceRuntime: Sendable {
             return id
         }
         guard let id else { return true }
-        guard let timeout else { return await self.park(id, condition) }
-        return await withTaskGroup(of: Void.self, returning: Bool.self) { group in
-            group.addTask {
-                try? await self.clock.sleep(for: timeout)
-                self.expire(id)
+        guard let timeout else { return await self.park(id, condition, cancellable: cancellable) }
+        // No helper task races the clock: an alarm of the clock ends the wait at its deadline, through the same
+        // slot a stop, a crash or a cancellation resumes (whichever comes first wins; the others find it gone).
+        let clock = self.clock
+        let alarm = clock.alarms.set(at: clock.now + timeout, runtime: self, waiter: id)
+        if alarm == nil { self.expire(id) }  // not in the future: time is up before the wait begins
+        let result = await self.park(id, condition, cancellable: cancellable)
+        if let alarm { clock.alarms.cancel(alarm) }
+        return result
+    }
+
+    /// Sleeps for `duration` on the service's clock, or until the service should stop, or the task is cancelled:
+    /// `Service.sleep(for:)`.
+    ///
+    /// ``suspend(until:timeout:cancellable:)`` made flat: an idle service's task spends its life here, and every
+    /// frame of its call chain takes room in the task's allocator (see ``spawnBackground(_:service:_:)``). So the
+    /// sleep keeps nothing across its suspension: the slot holds the continuation and the alarm, and whoever
+    /// empties the slot (a stop or crash, a cancellation, the alarm) resumes the one and cancels the other.
+    @usableFromInline
+    func sleep(for duration: Duration) async {
+        let id: Int? = self.state.withLock { state in
+            if state.shouldStop { return nil }
+            let id = state.makeID()
+            state.waiters[id] = .reserved
+            return id
+        }
+        guard let id else { return }
+        await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                let clock = self.clock
+                let alarm = clock.alarms.set(at: clock.now + duration, runtime: self, waiter: id)
+                let parked: Bool = self.state.withLock { state in
+                    guard case .reserved = state.waiters[id], alarm != nil, !state.shouldStop, !Task.isCancelled
+                    else {
+                        state.waiters[id] = nil
+                        return false
+                    }
+                    state.waiters[id] = .sleeping(continuation: continuation, alarm: alarm)
+                    return true
+                }
+                if !parked {
+                    if let alarm { clock.alarms.cancel(alarm) }
+                    continuation.resume()
+                }
             }
-            let result = await self.park(id, condition)
-            group.cancelAll()
-            return result
+        } onCancel: {
+            self.expire(id)
         }
     }
 
-    private func park(_ id: Int, _ condition: @escaping @Sendable (State) -> Bool) async -> Bool {
-        await withTaskCancellationHandler {
+    /// Ends the wait `waiter` unsatisfied: its deadline came (see ``SleepAlarms``).
+    package func alarmRang(_ waiter: Int) {
+        self.expire(waiter)
+    }
+
+    private func park(
+        _ id: Int,
+        _ condition: @escaping @Sendable (State) -> Bool,
+        cancellable: Bool = true
+    ) async -> Bool {
+        guard cancellable else { return await self.parkIgnoringCancellation(id, condition) }
+        return await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
                 let immediate: Bool? = self.state.withLock { state in
                     if condition(state) {
@@ -284,21 +375,45 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    /// Ends the wait `id` unsatisfied (timeout or cancellation), even before it parked.
-    private func expire(_ id: Int) {
-        let continuation: UnsafeContinuation<Bool, Never>? = self.state.withLock { state in
-            switch state.waiters[id] {
-            case .reserved:
-                state.waiters[id] = .expired
-                return nil
-            case .waiting(_, let continuation):
-                state.waiters[id] = nil
-                return continuation
-            case .expired, nil:
+    private func parkIgnoringCancellation(_ id: Int, _ condition: @escaping @Sendable (State) -> Bool) async -> Bool {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
+            let immediate: Bool? = self.state.withLock { state in
+                if condition(state) {
+                    state.waiters[id] = nil
+                    return true
+                }
+                if case .expired = state.waiters[id] {
+                    state.waiters[id] = nil
+                    return false
+                }
+                state.waiters[id] = .waiting(condition: condition, continuation: continuation)
                 return nil
             }
+            if let immediate { continuation.resume(returning: immediate) }
         }
-        continuation?.resume(returning: false)
+    }
+
+    /// Ends the wait `id` unsatisfied (timeout or cancellation), even before it parked.
+    private func expire(_ id: Int) {
+        let ended: (wait: UnsafeContinuation<Bool, Never>?, sleep: UnsafeContinuation<Void, Never>?, alarm: UInt64?) =
+            self.state.withLock { state in
+                switch state.waiters[id] {
+                case .reserved:
+                    state.waiters[id] = .expired
+                    return (nil, nil, nil)
+                case .waiting(_, let continuation):
+                    state.waiters[id] = nil
+                    return (continuation, nil, nil)
+                case .sleeping(let continuation, let alarm):
+                    state.waiters[id] = nil
+                    return (nil, continuation, alarm)
+                case .expired, nil:
+                    return (nil, nil, nil)
+                }
+            }
+        ended.wait?.resume(returning: false)
+        if let alarm = ended.alarm { self.clock.alarms.cancel(alarm) }  // a no-op when it is the alarm that rang
+        ended.sleep?.resume()
     }
 
     /// Suspends until the service should stop (stopped or crashed) or the calling task is cancelled.
@@ -308,17 +423,15 @@ public final class ServiceRuntime: Sendable {
 
     // MARK: - Owned tasks
 
-    @TaskLocal static var currentOwnedTask: OwnedTaskMarker?
-
-    struct OwnedTaskMarker: Sendable {
-        var runtime: ObjectIdentifier
-        var id: Int
-    }
-
     /// The id of the owned task of this runtime that is running the caller, if any.
+    ///
+    /// An owned task is known by its identity (the hash of the running task, as `LifecycleLock` keeps it), not
+    /// by a task-local value: pushing one costs room in the task's allocator that an idle task cannot spare (see
+    /// ``spawnBackground(_:service:_:)``). A child task of an owned task is not the owned task; ``stopTasks()``
+    /// still finds out when its caller runs inside one.
     var callerOwnedTaskID: Int? {
-        guard let marker = Self.currentOwnedTask, marker.runtime == ObjectIdentifier(self) else { return nil }
-        return marker.id
+        let me = LifecycleLock.currentTaskID()  // a stop step's task counts as the task that runs the stop
+        return self.state.withLock { state in state.tasks.first { $0.value.handle.hashValue == me }?.key }
     }
 
     /// Starts `operation` as a task owned by this service: named, cancelled and awaited on stop.
@@ -332,25 +445,57 @@ public final class ServiceRuntime: Sendable {
                 return .failure(.notRunning(state.label, adding: "task \"\(name)\""))
             }
             let id = state.makeID()
-            let marker = OwnedTaskMarker(runtime: ObjectIdentifier(self), id: id)
             // Creating the task under the lock only enqueues it; its first access to this state waits for the
             // lock, so the entry below is always in place before the task can remove it.
             let task = Task<Success, any Error>(name: "\(state.label).\(name)") {
-                try await Self.$currentOwnedTask.withValue(marker) {
-                    do {
-                        let value = try await operation()
-                        self.taskEnded(id)
-                        return value
-                    } catch {
-                        self.taskFailed(id, name: name, error: error, service: service)
-                        throw error
-                    }
+                do {
+                    let value = try await operation()
+                    self.taskEnded(id)
+                    return value
+                } catch {
+                    self.taskFailed(id, name: name, error: error, service: service)
+                    throw error
                 }
             }
-            state.tasks[id] = OwnedTask(name: name, cancel: { task.cancel() })
+            state.tasks[id] = OwnedTask(name: name, handle: task)
             return .success(task)
         }
         return try result.get()
+    }
+
+    /// Starts a declared background task: as ``spawn(_:service:_:)``, but not generic, calling the operation
+    /// directly, and without a Swift task name (the runtime keeps the name: logs, `runningTaskNames`, snapshots
+    /// and stop warnings show it).
+    ///
+    /// An idle service's task sleeps with its whole call chain in its task allocator, whose first slab holds
+    /// about 1 KB. A generic wrapper, one more closure layer, a task-local value or a task name there each make
+    /// a task that sleeps in `Task.sleep` take a second slab: another kilobyte per idle service.
+    func spawnBackground(
+        _ name: String,
+        service: any Service,
+        _ operation: BackgroundTask.Operation
+    ) throws {
+        try self.state.withLock { state in
+            guard state.acceptingTasks else {
+                throw ServiceError.notRunning(state.label, adding: "task \"\(name)\"")
+            }
+            let id = state.makeID()
+            // Created under the lock, as in `spawn`: the entry below is in place before the task can remove it.
+            let task = Task<Void, Never> {
+                do {
+                    switch operation {
+                    case .plain(let operation): try await operation()
+                    case .withRuntime(let operation): try await operation(self)
+                    }
+                    self.taskEnded(id)
+                } catch {
+                    // The name is read back rather than captured: the task's context stays smaller.
+                    let name = self.state.withLock { $0.tasks[id]?.name ?? $0.abandonedTasks[id] } ?? "task"
+                    self.taskFailed(id, name: name, error: error, service: service)
+                }
+            }
+            state.tasks[id] = OwnedTask(name: name, handle: task)
+        }
     }
 
     private func taskEnded(_ id: Int) {
@@ -377,23 +522,34 @@ public final class ServiceRuntime: Sendable {
     /// Cancels every owned task and waits for them, at most the grace period; the rest are reported and
     /// abandoned.
     func stopTasks() async {
-        let me = self.callerOwnedTaskID
-        let cancels: [@Sendable () -> Void] = self.state.withLock { state in
+        var me = self.callerOwnedTaskID
+        let cancels: [(id: Int, handle: any CancellableTask)] = self.state.withLock { state in
             state.acceptingTasks = false
-            return state.tasks.filter { $0.key != me }.map(\.value.cancel)
+            return state.tasks.filter { $0.key != me }.map { ($0.key, $0.value.handle) }
         }
         guard !cancels.isEmpty else { return }
-        for cancel in cancels { cancel() }
+        // A stop called from a child task of an owned task (a task group or `wait` inside it) must not wait for
+        // that owned task, which waits for the caller: cancelling it cancels the caller too, which tells which
+        // one it is.
+        let checkAncestor = me == nil && !Task.isCancelled
+        for (id, handle) in cancels {
+            handle.cancel()
+            if checkAncestor, me == nil, Task.isCancelled { me = id }
+        }
+        let caller = me
         let drained = await self.suspend(
-            until: { state in state.tasks.keys.allSatisfy { $0 == me } },  // all done but the caller's own task
-            timeout: self.configuration.taskCancellationGracePeriod
+            until: { state in state.tasks.keys.allSatisfy { $0 == caller } },  // all done but the caller's own task
+            timeout: self.configuration.taskCancellationGracePeriod,
+            cancellable: !checkAncestor || caller == nil  // the caller was cancelled with its owned task just now
         )
         if !drained {
             let names = self.state.withLock { state -> [String] in
                 let abandoned = state.tasks.filter { $0.key != me }
-                for id in abandoned.keys { state.tasks[id] = nil }
-                for (id, task) in abandoned { state.abandonedTasks[id] = task.name }
-                return abandoned.values.map(\.name).sorted()
+                for (id, task) in abandoned {
+                    state.tasks[id] = nil
+                    state.abandonedTasks[id] = task.name
+                }
+                return abandoned.map(\.value.name).sorted()
             }
             if !names.isEmpty {
                 self.log(
@@ -438,8 +594,8 @@ public final class ServiceRuntime: Sendable {
     // MARK: - Children
 
     func addChild(_ child: any Service, to parent: some Service) throws {
-        let parentNode = self.bind(parent)
-        let childNode = child.runtime.bind(child)
+        let parentNode = self.beaconNode(for: parent)
+        let childNode = child.runtime.beaconNode(for: child)
         guard child.runtime !== self else {
             throw ServiceError.dependencyCycle(self.label, self.label)
         }
@@ -459,12 +615,12 @@ public final class ServiceRuntime: Sendable {
     /// Adds `dependencies` as children of `parent`, in order (the first start's `initDependencies`).
     func addChildren(_ dependencies: [any Service], to parent: some Service) throws {
         guard !dependencies.isEmpty else { return }
-        let parentNode = self.bind(parent)
+        let parentNode = self.beaconNode(for: parent)
         var added: [any Service] = []
         added.reserveCapacity(dependencies.count)
         for child in dependencies {
             guard child.runtime !== self else { throw ServiceError.dependencyCycle(self.label, self.label) }
-            let previousParent = try child.runtime.bind(child).move(to: parentNode)
+            let previousParent = try child.runtime.beaconNode(for: child).move(to: parentNode)
             if previousParent === parentNode { continue }
             if let previous = previousParent?.value.runtime, previous !== self {
                 previous.state.withLock { $0.children.removeAll { $0 === child } }
@@ -492,7 +648,7 @@ public final class ServiceRuntime: Sendable {
     // MARK: - Crash
 
     func crash(_ error: any Error, service: some Service) {
-        let node = self.bind(service)
+        self.bind(service)
         self.log(.error, "Crashed reason=\(error)")
         // Test and set in one step, so that of two concurrent crashes only one tells the supervisor.
         let (alreadyCrashed, supervisor) = self.state.withLock { state in
@@ -509,8 +665,10 @@ public final class ServiceRuntime: Sendable {
                 supervisor.serviceDidCrash(service, reason: error)
                 return
             }
-            // Unsupervised: the crash climbs the beacon to the root, or to the nearest supervised ancestor.
-            for ancestor in node.walk().dropFirst() {
+            // Unsupervised: the crash climbs the beacon to the root, or to the nearest supervised ancestor (a
+            // service without a node has no parent).
+            let ancestors = self.state.withLock { $0.node }?.walk().dropFirst() ?? []
+            for ancestor in ancestors {
                 guard let runtime = ancestor.value.runtime else { continue }
                 if let ancestorService = runtime.boundService, let ancestorSupervisor = runtime.supervisor {
                     runtime.log(.error, "Crashed reason=\(error)")
@@ -615,8 +773,7 @@ public final class ServiceRuntime: Sendable {
             let tasks = await service.backgroundTasks()
             if let invalid = tasks.lazy.compactMap(\.invalid).first { throw invalid }
             for task in tasks {
-                let operation = task.operation
-                _ = try self.spawn(task.name, service: service) { try await operation(self) }
+                try self.spawnBackground(task.name, service: service, task.operation)
             }
             for child in self.children {
                 if await self.bailIfStopping(service) { return }
@@ -819,6 +976,51 @@ public final class ServiceRuntime: Sendable {
         for child in children { child.runtime.reset() }
     }
 }
+
+/// An owned task's handle as the runtime keeps it: something to cancel, and its identity (`hashValue`).
+protocol CancellableTask: Sendable {
+    func cancel()
+    var hashValue: Int { get }
+}
+
+extension Task: CancellableTask {}
+
+/// The owned tasks of a runtime, by id.
+typealias OwnedTasks = SmallTable<ServiceRuntime.OwnedTask>
+
+/// A table by `Int` id kept as an array searched by id rather than a dictionary: a service owns one to a few
+/// tasks and has one to a few waiters, and a one-entry dictionary takes twice the memory (about 140 bytes more
+/// per idle service). Lookups are linear: fine for tens of entries, slower than a dictionary for thousands.
+struct SmallTable<Value>: Sequence {
+    typealias Element = (key: Int, value: Value)
+
+    private var entries: [Element] = []
+
+    subscript(id: Int) -> Value? {
+        get { self.entries.first { $0.key == id }?.value }
+        set {
+            if let index = self.entries.firstIndex(where: { $0.key == id }) {
+                if let newValue {
+                    self.entries[index].value = newValue
+                } else {
+                    self.entries.swapAt(index, self.entries.count - 1)
+                    self.entries.removeLast()
+                }
+            } else if let newValue {
+                self.entries.append((id, newValue))
+            }
+        }
+    }
+
+    var count: Int { self.entries.count }
+    var isEmpty: Bool { self.entries.isEmpty }
+    var keys: [Int] { self.entries.map(\.key) }
+    var values: [Value] { self.entries.map(\.value) }
+
+    func makeIterator() -> IndexingIterator<[Element]> { self.entries.makeIterator() }
+}
+
+extension SmallTable: Sendable where Value: Sendable {}
 
 /// What a service's beacon node holds: the service's short label and a weak link back to its runtime.
 public struct ServiceNode: Sendable, CustomStringConvertible {

@@ -23,8 +23,8 @@ public struct ServiceTimerClock: Clock, Sendable {
     }
 
     let runtime: ServiceRuntime
-    /// Whether a sleep wakes as soon as the service should stop (one helper task per sleep), or only at its
-    /// deadline or on cancellation.
+    /// Whether a sleep wakes as soon as the service should stop (a timed wait of the runtime: an alarm, no
+    /// task), or only at its deadline or on cancellation.
     let wakesOnStop: Bool
     /// The shared scheduler of a real clock, and what to add to an offset of the runtime's clock to get one of
     /// the scheduler's; `nil` to sleep on the runtime's clock itself.

@@ -1,5 +1,6 @@
 import ModeConcurrencyHelpers
 import ModeCore
+import ModeTime
 
 /// A clock whose time moves only when a test moves it.
 ///
@@ -54,10 +55,17 @@ public final class ManualClock: Clock, Sendable {
 
     private struct Sleeper {
         var deadline: Instant
-        /// Resumed with `true` when time reached the deadline.
-        var continuation: CheckedContinuation<Bool, any Error>
+        /// What the deadline wakes: a sleeping task, or a service runtime's alarm (see ``setAlarm(at:_:)``).
+        var wake: Wake
         /// Whether the sleep counts in ``sleeperCount``: a stop deadline's timer does not.
         var counted = true
+    }
+
+    private enum Wake {
+        /// A task in ``sleep(until:tolerance:)``, resumed with `true` when time reached the deadline.
+        case task(CheckedContinuation<Bool, any Error>)
+        /// An alarm, called when time reached the deadline.
+        case alarm(@Sendable () -> Void)
     }
 
     private struct CountWaiter {
@@ -142,7 +150,7 @@ public final class ManualClock: Clock, Sendable {
                         if deadline <= state.now { return (.success(false), []) }
                         state.sleepers[id] = Sleeper(
                             deadline: deadline,
-                            continuation: continuation,
+                            wake: .task(continuation),
                             counted: !ServiceRuntime.isDeadlineTimer
                         )
                         state.activity &+= 1
@@ -156,7 +164,7 @@ public final class ManualClock: Clock, Sendable {
                 state.activity &+= 1
                 return state.sleepers.removeValue(forKey: id)
             }
-            sleeper?.continuation.resume(throwing: CancellationError())
+            if case .task(let continuation) = sleeper?.wake { continuation.resume(throwing: CancellationError()) }
         }
         if woken {
             let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
@@ -192,11 +200,20 @@ public final class ManualClock: Clock, Sendable {
             state.now = instant
             let due = state.sleepers.filter { $0.value.deadline <= instant }
             for id in due.keys { state.sleepers[id] = nil }
-            state.woken += due.count
+            // An alarm has run on once it is called, below; only sleeping tasks are waited for.
+            state.woken += due.values.reduce(0) { count, sleeper in
+                if case .task = sleeper.wake { return count + 1 }
+                return count
+            }
             state.activity &+= 1
             return due.values.sorted { $0.deadline < $1.deadline }
         }
-        for sleeper in due { sleeper.continuation.resume(returning: true) }
+        for sleeper in due {
+            switch sleeper.wake {
+            case .task(let continuation): continuation.resume(returning: true)
+            case .alarm(let wake): wake()
+            }
+        }
     }
 
     /// The deadlines of the current sleepers, earliest first (one entry per sleeper).
@@ -338,6 +355,32 @@ public final class ManualClock: Clock, Sendable {
         } onCancel: {
             let waiter = self.state.withLock { $0.countWaiters.removeValue(forKey: id) }
             waiter?.continuation.resume()
+        }
+    }
+}
+
+extension ManualClock: AlarmClock {
+    /// Registers `wake` as a sleeper with `deadline`: a service's timed wait (`sleep(for:)`, a wait with a
+    /// timeout) counts in ``sleeperCount`` and ``deadlines`` and wakes on ``advance(by:)``, as a sleeping task
+    /// does, without a task of its own.
+    package func setAlarm(at deadline: Instant, _ wake: @escaping @Sendable () -> Void) -> UInt64? {
+        let registered: (id: UInt64, satisfied: [CheckedContinuation<Void, Never>])? = self.state.withLock { state in
+            guard deadline > state.now else { return nil }
+            let id = state.nextID
+            state.nextID += 1
+            state.sleepers[id] = Sleeper(deadline: deadline, wake: .alarm(wake), counted: !ServiceRuntime.isDeadlineTimer)
+            state.activity &+= 1
+            return (id, state.satisfiedCountWaiters())
+        }
+        guard let registered else { return nil }
+        for waiter in registered.satisfied { waiter.resume() }
+        return registered.id
+    }
+
+    /// Removes the alarm `id` if it has not rung.
+    package func cancelAlarm(_ id: UInt64) {
+        self.state.withLock { state in
+            if state.sleepers.removeValue(forKey: id) != nil { state.activity &+= 1 }
         }
     }
 }

@@ -9,15 +9,13 @@ struct RuntimeIntrospection: Sendable {
 
     var metrics = MetricsSlot.unresolved
     var timers: [Int: RegisteredTimer] = [:]
-    var nextTimerID = 0
 }
 
 extension ServiceRuntime {
     /// Records a running timer so snapshots can show it; returns the id to unregister it with.
     func registerTimer(_ name: String, interval: Duration, monitor: TimerMonitor) -> Int {
         self.state.withLock { state in
-            state.introspection.nextTimerID &+= 1
-            let id = state.introspection.nextTimerID
+            let id = state.makeID()
             state.introspection.timers[id] = RuntimeIntrospection.RegisteredTimer(
                 name: name,
                 interval: interval,
