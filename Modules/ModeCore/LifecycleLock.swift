@@ -17,12 +17,43 @@ struct LifecycleLock: Sendable {
     }
 
     struct State {
-        var waiters: [Waiter] = []
-        var nextID = 0
-        /// Waits that are registered but not parked yet: `true` once given up on.
-        var pending: [Int: Bool] = [:]
+        /// What only a contended lock uses, out of line: an empty array (one pointer, no allocation) until a
+        /// task first waits for the lock.
+        private var contention: [Contention] = []
         /// Last, so that the runtime's flags can use the bytes after it.
         var holder: Int?
+
+        struct Contention {
+            var waiters: [Waiter] = []
+            var nextID = 0
+            /// Waits that are registered but not parked yet: `true` once given up on.
+            var pending: [Int: Bool] = [:]
+        }
+
+        private mutating func setContention<Value>(
+            _ field: WritableKeyPath<Contention, Value>,
+            _ value: Value,
+            isDefault: Bool
+        ) {
+            if self.contention.isEmpty {
+                if isDefault { return }
+                self.contention.append(Contention())
+            }
+            self.contention[0][keyPath: field] = value
+        }
+
+        var waiters: [Waiter] {
+            get { self.contention.first?.waiters ?? [] }
+            set { self.setContention(\.waiters, newValue, isDefault: newValue.isEmpty) }
+        }
+        var nextID: Int {
+            get { self.contention.first?.nextID ?? 0 }
+            set { self.setContention(\.nextID, newValue, isDefault: newValue == 0) }
+        }
+        var pending: [Int: Bool] {
+            get { self.contention.first?.pending ?? [:] }
+            set { self.setContention(\.pending, newValue, isDefault: newValue.isEmpty) }
+        }
     }
 
     /// The runtime whose state holds this lock's.

@@ -34,13 +34,19 @@ public struct ServiceConfiguration: Sendable {
     ///
     /// Zero or negative: it does not wait. A huge value such as `.seconds(Int64.max)` waits until
     /// `setShutdown()` is called, however long that takes.
-    public var shutdownTimeout: Duration
+    public var shutdownTimeout: Duration {
+        get { self.timeouts.shutdown }
+        set { self.setTimeouts { $0.shutdown = newValue } }
+    }
 
     /// How long `stop()` waits for cancelled tasks to finish before it reports them by name and abandons them.
     ///
     /// Zero or negative: tasks that do not end at their cancellation are abandoned at once. A huge value such
     /// as `.seconds(Int64.max)` waits for them for as long as they take.
-    public var taskCancellationGracePeriod: Duration
+    public var taskCancellationGracePeriod: Duration {
+        get { self.timeouts.gracePeriod }
+        set { self.setTimeouts { $0.gracePeriod = newValue } }
+    }
 
     /// How long `stop()` waits for any one step that runs code it does not control: the `onStop` and
     /// `onShutdown` hooks, each cleanup, and a start of this service that has not finished.
@@ -51,7 +57,49 @@ public struct ServiceConfiguration: Sendable {
     /// child's stop, which is bounded the same way by the child's own setting. `nil` turns the deadline off
     /// (a hung hook then hangs `stop()`); zero or less gives up on any step that suspends; the default is
     /// 30 seconds.
-    public var stopTimeout: Duration?
+    public var stopTimeout: Duration? {
+        get { self.timeouts.stop }
+        set { self.setTimeouts { $0.stop = newValue } }
+    }
+
+    /// The three durations, in one shared immutable box: every runtime keeps a configuration, and with the
+    /// default durations (the common case) all of them share one box instead of holding 49 bytes each.
+    private var timeouts: Timeouts
+
+    private final class Timeouts: Sendable {
+        struct Values: Equatable {
+            var shutdown: Duration
+            var gracePeriod: Duration
+            var stop: Duration?
+        }
+
+        let shutdown: Duration
+        let gracePeriod: Duration
+        let stop: Duration?
+
+        static let defaults = Timeouts(
+            Values(shutdown: .seconds(60), gracePeriod: .seconds(10), stop: ServiceConfiguration.defaultStopTimeout)
+        )
+
+        private init(_ values: Values) {
+            self.shutdown = values.shutdown
+            self.gracePeriod = values.gracePeriod
+            self.stop = values.stop
+        }
+
+        var values: Values { Values(shutdown: self.shutdown, gracePeriod: self.gracePeriod, stop: self.stop) }
+
+        /// The shared default box when `values` are the defaults, a new box otherwise.
+        static func make(_ values: Values) -> Timeouts {
+            values == Self.defaults.values ? Self.defaults : Timeouts(values)
+        }
+    }
+
+    private mutating func setTimeouts(_ change: (inout Timeouts.Values) -> Void) {
+        var values = self.timeouts.values
+        change(&values)
+        self.timeouts = Timeouts.make(values)
+    }
 
     /// The default ``stopTimeout``: 30 seconds.
     public static let defaultStopTimeout: Duration = .seconds(30)
@@ -83,9 +131,9 @@ public struct ServiceConfiguration: Sendable {
         self.logger = logger
         self.mundaneLevel = mundaneLevel
         self.waitForShutdown = waitForShutdown
-        self.shutdownTimeout = shutdownTimeout
-        self.taskCancellationGracePeriod = taskCancellationGracePeriod
-        self.stopTimeout = stopTimeout
+        self.timeouts = Timeouts.make(
+            Timeouts.Values(shutdown: shutdownTimeout, gracePeriod: taskCancellationGracePeriod, stop: stopTimeout)
+        )
     }
 
     private static func box<C: Clock<Duration>>(_ clock: C) -> ServiceClock {

@@ -77,19 +77,16 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         weak var service: (any Service)?
         var node: Node<ServiceNode>?
         var label = "Service"
-        var pendingTransitions: [(from: ServiceState, to: ServiceState)] = []
-        var crashReason: (any Error)?
         var restartCount = 0
         var children: [any Service] = []
         var tasks = OwnedTasks()
-        var abandonedTasks: [Int: String] = [:]
-        var cleanups: [Cleanup] = []
         var waiters = SmallTable<WaiterSlot>()
         var nextID = 0
-        weak var supervisor: (any ServiceSupervisor)?
-        var diag: Diag?
-        var loggerCache: LoggerCache?
         var introspection = RuntimeIntrospection()
+        /// What most services never use, kept out of line: an empty array is one pointer and no allocation, and
+        /// the first write of a non-default value makes its one element. Read and written through the
+        /// properties below.
+        private var rare: [Rare] = []
         // The lock's state ends in an optional, and the flags below fill the bytes after it: every service keeps
         // one `State`, so its size is an idle service's cost (see Docs/ModeCore.md, "Memory").
         var lifecycleLock = LifecycleLock.State()
@@ -107,6 +104,61 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         var acceptingTasks = true
 
         var shouldStop: Bool { self.stopRequested || self.crashed }
+
+        /// The fields of ``rare``.
+        struct Rare: Sendable {
+            var pendingTransitions: [(from: ServiceState, to: ServiceState)] = []
+            var crashReason: (any Error)?
+            var abandonedTasks: [Int: String] = [:]
+            var cleanups: [Cleanup] = []
+            weak var supervisor: (any ServiceSupervisor)?
+            var diag: Diag?
+            var loggerCache: LoggerCache?
+            var timers: [Int: RuntimeIntrospection.RegisteredTimer] = [:]
+        }
+
+        /// Writes `value` into the rare fields; a default value where there are none yet allocates nothing.
+        private mutating func setRare<Value>(_ field: WritableKeyPath<Rare, Value>, _ value: Value, isDefault: Bool) {
+            if self.rare.isEmpty {
+                if isDefault { return }
+                self.rare.append(Rare())
+            }
+            self.rare[0][keyPath: field] = value
+        }
+
+        var pendingTransitions: [(from: ServiceState, to: ServiceState)] {
+            get { self.rare.first?.pendingTransitions ?? [] }
+            set { self.setRare(\.pendingTransitions, newValue, isDefault: newValue.isEmpty) }
+        }
+        var crashReason: (any Error)? {
+            get { self.rare.first?.crashReason }
+            set { self.setRare(\.crashReason, newValue, isDefault: newValue == nil) }
+        }
+        var abandonedTasks: [Int: String] {
+            get { self.rare.first?.abandonedTasks ?? [:] }
+            set { self.setRare(\.abandonedTasks, newValue, isDefault: newValue.isEmpty) }
+        }
+        var cleanups: [Cleanup] {
+            get { self.rare.first?.cleanups ?? [] }
+            set { self.setRare(\.cleanups, newValue, isDefault: newValue.isEmpty) }
+        }
+        var supervisor: (any ServiceSupervisor)? {
+            get { self.rare.first?.supervisor }
+            set { self.setRare(\.supervisor, newValue, isDefault: newValue == nil) }
+        }
+        var diag: Diag? {
+            get { self.rare.first?.diag }
+            set { self.setRare(\.diag, newValue, isDefault: newValue == nil) }
+        }
+        var loggerCache: LoggerCache? {
+            get { self.rare.first?.loggerCache }
+            set { self.setRare(\.loggerCache, newValue, isDefault: newValue == nil) }
+        }
+        /// The service's timers, for snapshots (see `registerTimer`).
+        var timers: [Int: RuntimeIntrospection.RegisteredTimer] {
+            get { self.rare.first?.timers ?? [:] }
+            set { self.setRare(\.timers, newValue, isDefault: newValue.isEmpty) }
+        }
 
         mutating func makeID() -> Int {
             self.nextID &+= 1

@@ -8,7 +8,6 @@ struct RuntimeIntrospection: Sendable {
     }
 
     var metrics = MetricsSlot.unresolved
-    var timers: [Int: RegisteredTimer] = [:]
 }
 
 extension ServiceRuntime {
@@ -16,7 +15,7 @@ extension ServiceRuntime {
     func registerTimer(_ name: String, interval: Duration, monitor: TimerMonitor) -> Int {
         self.state.withLock { state in
             let id = state.makeID()
-            state.introspection.timers[id] = RuntimeIntrospection.RegisteredTimer(
+            state.timers[id] = RuntimeIntrospection.RegisteredTimer(
                 name: name,
                 interval: interval,
                 monitor: monitor
@@ -27,6 +26,6 @@ extension ServiceRuntime {
 
     /// Forgets a timer that ended.
     func unregisterTimer(_ id: Int) {
-        _ = self.state.withLock { $0.introspection.timers.removeValue(forKey: id) }
+        _ = self.state.withLock { $0.timers.removeValue(forKey: id) }
     }
 }

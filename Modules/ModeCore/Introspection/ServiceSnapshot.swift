@@ -190,7 +190,7 @@ extension ServiceRuntime {
                 crashReason: state.crashReason,
                 diag: state.diag,
                 tasks: state.tasks.values.map(\.name),
-                timers: state.introspection.timers.sorted { $0.key < $1.key }.map(\.value),
+                timers: state.timers.sorted { $0.key < $1.key }.map(\.value),
                 children: state.children
             )
         }
