@@ -38,6 +38,7 @@ FIGURES = [
     ("timers_delivered", "timers: ticks delivered, %", "services", False, False),
     ("timers_cores", "timers: CPU, cores", "services", True, False),
     ("timers_mean_late", "timers: mean lateness, ms", "services", True, False),
+    ("timers_p99_late", "timers: p99 lateness (histogram bucket bound), ms", "services", True, False),
     ("timers_cpu_tolerance_1ms", "timers, 1 ms tolerance, CPU µs/tick", "services", True, True),
     ("timers_mean_late_tolerance_1ms", "timers, 1 ms tolerance: mean lateness, ms", "services", True, False),
     ("signal_async", "Signal.send (async), ns/receiver call", "receivers", True, True),

@@ -202,6 +202,12 @@ let timerBenchmarks: @Sendable () -> Void = {
                 record("timers_cores\(suffix)", size: count, value: cpuUsed / window.seconds, unit: "cores")
                 record("timers_delivered\(suffix)", size: count, value: Double(delivered) * 100 / Double(max(expected, 1)), unit: "% of ticks")
                 record("timers_mean_late\(suffix)", size: count, value: (total / max(measured, 1)).seconds * 1e3, unit: "ms")
+                record(
+                    "timers_p99_late\(suffix)",
+                    size: count,
+                    value: TimerStatistics.percentile(0.99, of: histogram).seconds * 1e3,
+                    unit: "ms (upper bound)"
+                )
             }
         }
     }
