@@ -401,48 +401,41 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         _ condition: @escaping @Sendable (State) -> Bool,
         cancellable: Bool = true
     ) async -> Bool {
-        guard cancellable else { return await self.parkIgnoringCancellation(id, condition) }
+        guard cancellable else {
+            return await withUnsafeContinuation { self.wait(id, condition, $0, honouringCancellation: false) }
+        }
         return await withTaskCancellationHandler {
-            await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
-                let immediate: Bool? = self.state.withLock { state in
-                    if condition(state) {
-                        state.waiters[id] = nil
-                        return true
-                    }
-                    if case .expired = state.waiters[id] {
-                        state.waiters[id] = nil
-                        return false
-                    }
-                    if Task.isCancelled {
-                        state.waiters[id] = nil
-                        return false
-                    }
-                    state.waiters[id] = .waiting(condition: condition, continuation: continuation)
-                    return nil
-                }
-                if let immediate { continuation.resume(returning: immediate) }
-            }
+            await withUnsafeContinuation { self.wait(id, condition, $0, honouringCancellation: true) }
         } onCancel: {
             self.expire(id)
         }
     }
 
-    private func parkIgnoringCancellation(_ id: Int, _ condition: @escaping @Sendable (State) -> Bool) async -> Bool {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
-            let immediate: Bool? = self.state.withLock { state in
-                if condition(state) {
-                    state.waiters[id] = nil
-                    return true
-                }
-                if case .expired = state.waiters[id] {
-                    state.waiters[id] = nil
-                    return false
-                }
-                state.waiters[id] = .waiting(condition: condition, continuation: continuation)
-                return nil
+    /// Parks `continuation` in the slot `id`, or resumes it at once when the condition holds already, the wait
+    /// expired before it parked, or (when `honouringCancellation`) the task is cancelled.
+    private func wait(
+        _ id: Int,
+        _ condition: @escaping @Sendable (State) -> Bool,
+        _ continuation: UnsafeContinuation<Bool, Never>,
+        honouringCancellation: Bool
+    ) {
+        let immediate: Bool? = self.state.withLock { state in
+            if condition(state) {
+                state.waiters[id] = nil
+                return true
             }
-            if let immediate { continuation.resume(returning: immediate) }
+            if case .expired = state.waiters[id] {
+                state.waiters[id] = nil
+                return false
+            }
+            if honouringCancellation, Task.isCancelled {
+                state.waiters[id] = nil
+                return false
+            }
+            state.waiters[id] = .waiting(condition: condition, continuation: continuation)
+            return nil
         }
+        if let immediate { continuation.resume(returning: immediate) }
     }
 
     /// Ends the wait `id` unsatisfied (timeout or cancellation), even before it parked.
