@@ -4,7 +4,7 @@
 /// `itertimer` sleeps wake at once when the service stops, so a loop running in a task the service does not
 /// own still ends promptly. The timers of `BackgroundTask.timer` run in owned tasks, which `stop()` cancels;
 /// they sleep on the plain clock (no extra task per tick) and notice a crash at their next tick. On a
-/// `ContinuousClock` or `SuspendingClock` they sleep through the clock's shared ``TimerScheduler`` (one
+/// `ContinuousClock` or `SuspendingClock` they sleep through the clock's shared `TimerScheduler` (one
 /// wake-up per due instant for all timers); on any other clock, such as a `ManualClock`, on the clock itself.
 public struct ServiceTimerClock: Clock, Sendable {
     /// A point in time: the offset on the service's clock from when the service's runtime was created.
