@@ -1,3 +1,5 @@
+import ModeConcurrencyHelpers
+
 /// A random delay added to a timer's first deadline only, so that many timers started together do not
 /// fire in lock-step.
 ///
@@ -87,19 +89,3 @@ public struct TimerJitter: Hashable, Sendable {
     }
 }
 
-/// A tiny seedable generator (SplitMix64) for reproducible jitter.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

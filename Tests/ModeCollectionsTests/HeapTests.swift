@@ -1,4 +1,5 @@
 import ModeCollections
+import ModeConcurrencyHelpers
 import Testing
 
 /// `Heap` comes from swift-collections through ModeCollections; these test the pieces ModeCollections adds.
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func matchesHeapqOnRandomSequences() {
-        var generator = SplitMix64(seed: 42)  // LRUCacheTests' generator
+        var generator = SplitMix64(seed: 42)  // ModeConcurrencyHelpers' seeded generator
         for _ in 0..<50 {
             var heap = Heap<Int>()
             var model: [Int] = []

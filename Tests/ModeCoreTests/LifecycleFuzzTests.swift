@@ -61,7 +61,7 @@ struct LifecycleFuzzTests {
 
     @Test(arguments: [1, 2, 3, 5, 8, 13, 21, 34] as [UInt64])
     func randomHistoriesLeaveExplainableStates(seed: UInt64) async throws {
-        var random = SplitMix(seed: seed)  // StressTests' seeded generator
+        var random = SplitMix64(seed: seed)  // ModeConcurrencyHelpers' seeded generator
         let clock = ManualClock()
         let faults = Faults()
         let leaf = self.makeService("Leaf", faults: faults, clock: clock)

@@ -1,3 +1,4 @@
+import ModeConcurrencyHelpers
 import ModeCore
 import ModeTesting
 import ModeTestSupport
@@ -19,7 +20,7 @@ struct StressTests {
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
                 group.addTask {
-                    var generator = SplitMix(seed: UInt64(worker) &+ 1)
+                    var generator = SplitMix64(seed: UInt64(worker) &+ 1)
                     for _ in 0..<125 {
                         do {
                             switch generator.next() % 5 {
@@ -52,19 +53,3 @@ struct StressTests {
     }
 }
 
-/// A small deterministic random number generator for reproducible stress runs.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
