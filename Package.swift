@@ -65,7 +65,11 @@ let package = Package(
         // no other Mode module. ModeCore re-exports it.
         .target(
             name: "ModeTime",
-            dependencies: ["ModeErrors", "ModeConcurrencyHelpers", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ModeErrors", "ModeConcurrencyHelpers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
             path: "Modules/ModeTime"
         ),
         .testTarget(
@@ -89,6 +93,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ],
             path: "Modules/ModeCore"
         ),

@@ -1,3 +1,4 @@
+import HeapModule
 import ModeConcurrencyHelpers
 
 /// One wake-up per due instant for every service timer on one clock.
@@ -128,14 +129,14 @@ extension TimerScheduler {
 
     /// One heap element; slots make cancellation O(1) (the element then stays in the heap, stale, until it
     /// reaches the top or the heap is rebuilt).
-    struct Entry: Sendable {
+    struct Entry: Sendable, Comparable {
         var deadline: Duration
         var generation: UInt64
         var slot: Int
 
         /// Deadline order; equal deadlines in arrival order.
-        func precedes(_ other: Entry) -> Bool {
-            self.deadline < other.deadline || (self.deadline == other.deadline && self.generation < other.generation)
+        static func < (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.deadline < rhs.deadline || (lhs.deadline == rhs.deadline && lhs.generation < rhs.generation)
         }
     }
 
@@ -161,7 +162,7 @@ extension TimerScheduler {
     struct State: Sendable {
         var slots: [Slot] = []
         var freeSlots: [Int] = []
-        var heap: [Entry] = []
+        var heap = Heap<Entry>()
         /// Sleepers waiting (armed, not resumed nor cancelled).
         var live = 0
         /// Waiting sleepers that asked for no tolerance.
@@ -212,7 +213,7 @@ extension TimerScheduler {
             } else {
                 self.strict += 1
             }
-            self.push(Entry(deadline: deadline, generation: token.generation, slot: token.slot))
+            self.heap.insert(Entry(deadline: deadline, generation: token.generation, slot: token.slot))
             var change = DriverChange()
             if let driver = self.driver {
                 // A driver that has no target yet computes it from the heap when it first runs.
@@ -241,7 +242,7 @@ extension TimerScheduler {
                 if self.live == 0 {
                     change.retired = self.driver?.task
                     self.driver = nil
-                    self.heap.removeAll()  // the last timer stopped: give the memory back
+                    self.heap = Heap()  // the last timer stopped: give the memory back
                     self.stale = 0
                 } else if self.stale > 64 && self.stale > self.heap.count / 2 {
                     self.compact()
@@ -267,10 +268,10 @@ extension TimerScheduler {
             into due: inout [UnsafeContinuation<Void, any Error>]
         ) -> Duration? {
             guard self.driver?.id == id else { return nil }
-            while let top = self.heap.first {
+            while let top = self.heap.min {
                 let slot = self.slots[top.slot]
                 guard slot.generation == top.generation, case .waiting(let continuation) = slot.phase else {
-                    self.popTop()
+                    _ = self.heap.popMin()
                     self.stale -= 1
                     continue
                 }
@@ -282,7 +283,7 @@ extension TimerScheduler {
                     self.driver?.target = target
                     return target
                 }
-                self.popTop()
+                _ = self.heap.popMin()
                 self.unwait(top.slot)
                 self.release(top.slot)
                 due.append(continuation)
@@ -328,51 +329,14 @@ extension TimerScheduler {
         /// Drops the stale elements and rebuilds the heap.
         private mutating func compact() {
             let slots = self.slots
-            self.heap.removeAll { entry in
-                guard slots[entry.slot].generation == entry.generation, case .waiting = slots[entry.slot].phase else {
+            self.heap = Heap(
+                self.heap.unordered.filter { entry in
+                    guard slots[entry.slot].generation == entry.generation, case .waiting = slots[entry.slot].phase
+                    else { return false }
                     return true
                 }
-                return false
-            }
+            )
             self.stale = 0
-            var index = self.heap.count / 2
-            while index > 0 {
-                index -= 1
-                self.siftDown(index)
-            }
-        }
-
-        private mutating func push(_ entry: Entry) {
-            self.heap.append(entry)
-            var child = self.heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard self.heap[child].precedes(self.heap[parent]) else { break }
-                self.heap.swapAt(child, parent)
-                child = parent
-            }
-        }
-
-        private mutating func popTop() {
-            let last = self.heap.removeLast()
-            guard !self.heap.isEmpty else { return }
-            self.heap[0] = last
-            self.siftDown(0)
-        }
-
-        private mutating func siftDown(_ start: Int) {
-            var parent = start
-            let count = self.heap.count
-            while true {
-                let left = 2 * parent + 1
-                guard left < count else { return }
-                var first = left
-                let right = left + 1
-                if right < count && self.heap[right].precedes(self.heap[left]) { first = right }
-                guard self.heap[first].precedes(self.heap[parent]) else { return }
-                self.heap.swapAt(first, parent)
-                parent = first
-            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import HeapModule
 import ModeConcurrencyHelpers
 
 /// A clock that can end a service's timed wait at a deadline by itself, without a task sleeping for it.
@@ -88,53 +89,29 @@ final class SleepDriver: Sendable {
         var waiter: Int
     }
 
-    private struct HeapItem: Sendable {
+    private struct HeapItem: Sendable, Comparable {
         var offset: Duration
         var id: UInt64
+
+        static func < (lhs: HeapItem, rhs: HeapItem) -> Bool {
+            lhs.offset < rhs.offset || (lhs.offset == rhs.offset && lhs.id < rhs.id)
+        }
     }
 
     private struct State: Sendable {
         var entries: [UInt64: Entry] = [:]
-        /// A binary min-heap by offset; items whose id is no longer in `entries` are stale.
-        var heap: [HeapItem] = []
+        /// The alarms by offset; items whose id is no longer in `entries` are stale.
+        var heap = Heap<HeapItem>()
         var nextID: UInt64 = 0
         /// The driving task, the generation it runs as, and the offset it sleeps until.
         var driver: (task: Task<Void, Never>, generation: UInt64, offset: Duration)?
         var generation: UInt64 = 0
 
-        mutating func push(_ item: HeapItem) {
-            self.heap.append(item)
-            var child = self.heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard self.heap[child].offset < self.heap[parent].offset else { break }
-                self.heap.swapAt(child, parent)
-                child = parent
-            }
-        }
-
-        mutating func popTop() {
-            let last = self.heap.removeLast()
-            guard !self.heap.isEmpty else { return }
-            self.heap[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1
-                guard left < self.heap.count else { return }
-                let right = left + 1
-                var smallest = left
-                if right < self.heap.count, self.heap[right].offset < self.heap[left].offset { smallest = right }
-                guard self.heap[smallest].offset < self.heap[parent].offset else { return }
-                self.heap.swapAt(parent, smallest)
-                parent = smallest
-            }
-        }
-
         /// Drops stale items from the top; returns the earliest live offset.
         mutating func earliest() -> Duration? {
-            while let top = self.heap.first {
+            while let top = self.heap.min {
                 if self.entries[top.id] != nil { return top.offset }
-                self.popTop()
+                _ = self.heap.popMin()
             }
             return nil
         }
@@ -142,10 +119,7 @@ final class SleepDriver: Sendable {
         /// Rebuilds the heap from the live entries when stale items outnumber them.
         mutating func compactIfStale() {
             guard self.heap.count > 64, self.heap.count > 2 * self.entries.count else { return }
-            let live = self.entries.map { HeapItem(offset: $0.value.offset, id: $0.key) }
-            self.heap = []
-            self.heap.reserveCapacity(live.count)
-            for item in live { self.push(item) }
+            self.heap = Heap(self.entries.map { HeapItem(offset: $0.value.offset, id: $0.key) })
         }
     }
 
@@ -164,7 +138,7 @@ final class SleepDriver: Sendable {
             state.nextID &+= 1
             let id = state.nextID
             state.entries[id] = Entry(offset: offset, runtime: runtime, waiter: waiter)
-            state.push(HeapItem(offset: offset, id: id))
+            state.heap.insert(HeapItem(offset: offset, id: id))
             if let driver = state.driver, driver.offset <= offset { return (id, nil) }
             // No task, or one that sleeps past this alarm: a new task takes over. Creating it under the lock only
             // enqueues it; its first look at the state waits for the lock.
@@ -184,7 +158,7 @@ final class SleepDriver: Sendable {
             guard state.entries.removeValue(forKey: id) != nil else { return nil }
             if state.entries.isEmpty {
                 // Nothing left to ring: end the task now rather than let it sleep out the last deadline.
-                state.heap = []
+                state.heap = Heap()
                 state.generation &+= 1
                 defer { state.driver = nil }
                 return state.driver?.task
@@ -216,8 +190,8 @@ final class SleepDriver: Sendable {
             let due: [Entry] = self.state.withLock { state in
                 guard state.generation == generation else { return [] }
                 var due: [Entry] = []
-                while let top = state.heap.first, top.offset <= now {
-                    state.popTop()
+                while let top = state.heap.min, top.offset <= now {
+                    _ = state.heap.popMin()
                     if let entry = state.entries.removeValue(forKey: top.id) { due.append(entry) }
                 }
                 return due
