@@ -122,13 +122,13 @@ extension ServiceRuntime {
     /// Delivers the state changes recorded since the last call to the transition observers, if any.
     ///
     /// Called after each place that changes the phase or the crash flag, outside the lock.
-    func reportTransitions() {
+    func reportTransitions(_ service: some Service) {
         guard ServiceTransitions.isObserved else { return }
-        let (pending, service, label) = self.state.withLock { state in
+        let (pending, label) = self.state.withLock { state in
             defer { state.pendingTransitions = [] }
-            return (state.pendingTransitions, state.service, state.label)
+            return (state.pendingTransitions, state.label)
         }
-        guard let service, !pending.isEmpty else { return }
+        guard !pending.isEmpty else { return }
         let time = self.clock.now
         ServiceTransitions.notify(
             pending.map { ServiceTransition(service: service, label: label, from: $0.from, to: $0.to, time: time) }
@@ -138,7 +138,7 @@ extension ServiceRuntime {
 
 extension ServiceRuntime.State {
     /// Called under the lock when the phase or the crash flag changed; queues the state change for
-    /// ``ServiceRuntime/reportTransitions()`` when someone observes.
+    /// `reportTransitions(_:)` when someone observes.
     mutating func noteTransition(from: ServiceState) {
         guard ServiceTransitions.isObserved else { return }
         let to = self.serviceState
