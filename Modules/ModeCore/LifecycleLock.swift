@@ -54,6 +54,23 @@ struct LifecycleLock: Sendable {
             get { self.contention.first?.pending ?? [:] }
             set { self.setContention(\.pending, newValue, isDefault: newValue.isEmpty) }
         }
+
+        /// Takes the lock for the task `me` if it is free, and otherwise says who holds it; called under the
+        /// runtime's mutex, so a caller can combine it with its own step on the state.
+        mutating func tryAcquire(for me: Int) -> TryLock {
+            switch self.holder {
+            case nil:
+                self.holder = me
+                return .acquired
+            case me: return .heldByCurrentTask
+            default: return .heldByOther
+            }
+        }
+
+        /// Gives back a lock that ``tryAcquire(for:)`` just took, in the same step: nobody can be waiting.
+        mutating func release() {
+            self.holder = nil
+        }
     }
 
     /// The runtime whose state holds this lock's.
@@ -147,15 +164,7 @@ struct LifecycleLock: Sendable {
     /// Takes the lock if it is free, and otherwise says who holds it, in one look.
     func tryLockForCurrentTask() -> TryLock {
         let me = Self.currentTaskID()
-        return self.state.withLock { state in
-            switch state.holder {
-            case nil:
-                state.holder = me
-                return .acquired
-            case me: return .heldByCurrentTask
-            default: return .heldByOther
-            }
-        }
+        return self.state.withLock { state in state.tryAcquire(for: me) }
     }
 
     /// Takes the lock if it is free; returns whether it did.

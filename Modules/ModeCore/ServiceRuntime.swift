@@ -226,15 +226,22 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
 
     /// The service's beacon node, made on first use.
     func beaconNode(for service: some Service) -> Node<ServiceNode> {
-        self.bind(service)
-        if let node = self.state.withLock({ $0.node }) { return node }
-        let label = self.label
+        // One look for the node and the label; binding, if still needed, goes with storing the new node.
+        let (existing, bound, boundLabel) = self.state.withLock { ($0.node, $0.bound, $0.label) }
+        if let existing { return existing }
+        let label = bound ? boundLabel : service.shortLabel
         let fresh = Node(ServiceNode(label: label, service: service))
         return self.state.withLock { state in
             if let node = state.node { return node }
+            if !state.bound {
+                state.bound = true
+                state.label = label
+            }
+            // A concurrent bind may have won with the same label: the node takes the bound one.
+            guard state.label == label else { return nil }
             state.node = fresh
             return fresh
-        }
+        } ?? self.beaconNode(for: service)
     }
 
     var label: String { self.state.withLock { $0.label } }
@@ -759,27 +766,79 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     }
 
     func start(_ service: some Service) async throws {
-        self.bind(service)
-        switch self.lifecycle.tryLockForCurrentTask() {
-        case .acquired:
-            break
+        let me = LifecycleLock.currentTaskID()
+        var step = self.tryBeginStart(me)
+        if case .unbound = step {
+            self.bind(service)
+            step = self.tryBeginStart(me)
+        }
+        let restartCount: Int
+        switch step {
+        case .began(let count, let metrics):
+            self.reportTransitions(service)
+            self.recordStartMetric(metrics)
+            restartCount = count
+        case .refused(let error):
+            throw error
         case .heldByCurrentTask:
             throw ServiceError.alreadyStarted(self.label)
-        case .heldByOther:
+        case .heldByOther, .unbound:
             // Refuse at once when the phase already rules a start out, rather than queue behind a running stop.
             try self.checkCanStart()
             await self.lifecycle.lock()
+            do {
+                restartCount = try self.beginStart(service)
+            } catch {
+                self.lifecycle.unlock()
+                throw error
+            }
+            self.recordStartMetric()
         }
         defer { self.lifecycle.unlock() }
-        let restartCount = try self.beginStart(service)
         try await self.performStart(service, firstStart: restartCount == 0)
     }
 
-    private func checkCanStart() throws {
-        try self.state.withLock { state in try Self.checkCanStart(state) }
+    /// What the first look of a start found.
+    private enum StartStep {
+        /// The service was never bound: bind it and look again.
+        case unbound
+        /// The lifecycle lock was free and the phase allowed a start: the lock is taken, the service is
+        /// `starting`, and this is its restart count and its metrics slot.
+        case began(restartCount: Int, metrics: MetricsSlot)
+        /// The lock was free, but the phase rules a start out.
+        case refused(ServiceError)
+        case heldByCurrentTask
+        case heldByOther
     }
 
-    private static func checkCanStart(_ state: State) throws {
+    /// Takes the lifecycle lock and moves to `starting` in one step when both are possible: what a start
+    /// usually does, for the price of one lock of the state.
+    private func tryBeginStart(_ me: Int) -> StartStep {
+        self.state.withLock { state in
+            guard state.bound else { return .unbound }
+            switch state.lifecycleLock.tryAcquire(for: me) {
+            case .acquired:
+                do throws(ServiceError) {
+                    try Self.checkCanStart(state)
+                } catch {
+                    state.lifecycleLock.release()
+                    return .refused(error)
+                }
+                state.phase = .starting
+                state.started = true
+                state.acceptingTasks = true
+                return .began(restartCount: state.restartCount, metrics: state.introspection.metrics)
+            case .heldByCurrentTask: return .heldByCurrentTask
+            case .heldByOther: return .heldByOther
+            }
+        }
+    }
+
+    private func checkCanStart() throws(ServiceError) {
+        try self.state.withLock { state throws(ServiceError) in try Self.checkCanStart(state) }
+    }
+
+    private static func checkCanStart(_ state: State) throws(ServiceError) {
         switch state.phase {
         case .initial: return
         case .starting, .running: throw ServiceError.alreadyStarted(state.label)
@@ -803,7 +862,6 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     }
 
     private func performStart(_ service: some Service, firstStart: Bool) async throws {
-        self.recordStartMetric()
         do {
             if firstStart {
                 try self.addChildren(await service.initDependencies(), to: service)
@@ -881,15 +939,14 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     /// A stop that arrives before the first start is remembered: the service stays stopped, and the start of
     /// its parent skips it rather than fail on it.
     func maybeStart(_ service: some Service) async throws -> Bool {
-        let skip = self.state.withLock { state in
-            state.started || state.phase == .stopping || state.phase == .stopped
-        }
-        if skip { return false }
+        // No look of its own first: the start's first step refuses a started, stopping, stopped or failed
+        // service before it does anything, and that refusal is the skip.
         do {
             try await self.start(service)
             return true
         } catch let error as ServiceError
             where error.code == .alreadyStarted || error.code == .stopping || error.code == .stopped
+            || error.code == .failed
         {
             return false
         }
@@ -998,6 +1055,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         self.reset(service)
         try await service.onRestart()
         _ = try self.beginStart(service)
+        self.recordStartMetric()
         try await self.performStart(service, firstStart: false)
     }
 

@@ -58,7 +58,12 @@ enum MetricsSlot: Sendable {
 extension ServiceRuntime {
     /// This service's metric objects, or `nil` when no backend is bootstrapped; looked up once.
     var metrics: ServiceMetrics? {
-        switch self.state.withLock({ $0.introspection.metrics }) {
+        self.metrics(self.state.withLock { $0.introspection.metrics })
+    }
+
+    /// The metric objects of `slot` (read under the lock by the caller), looked up and stored if unresolved.
+    func metrics(_ slot: MetricsSlot) -> ServiceMetrics? {
+        switch slot {
         case .disabled: return nil
         case .enabled(let metrics): return metrics
         case .unresolved: break
@@ -79,6 +84,11 @@ extension ServiceRuntime {
     /// Counts a start begun.
     func recordStartMetric() {
         self.metrics?.starts.increment()
+    }
+
+    /// Counts a start begun, with the metrics slot the start read already.
+    func recordStartMetric(_ slot: MetricsSlot) {
+        self.metrics(slot)?.starts.increment()
     }
 
     /// Counts a crash of this service itself.
