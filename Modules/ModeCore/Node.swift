@@ -4,6 +4,9 @@ import Synchronization
 /// See ``Node/treeGeneration``.
 private let nodeTreeGeneration = Atomic<Int>(0)
 
+/// The lock that guards the parent and child links of every ``Node``.
+private let nodeLinks = Locked(())
+
 /// A node of a tree with weak links upward and strong links downward: the beacon of the original.
 ///
 /// Every service has a beacon node (`service.beacon`); adding a dependency attaches the child's node under the
@@ -19,16 +22,19 @@ private let nodeTreeGeneration = Atomic<Int>(0)
 /// cache.path   // "app/web/cache"
 /// ```
 ///
-/// Safe to use from any task: the links are guarded by a `Mutex`.
-public final class Node<Value: Sendable>: Sendable, CustomStringConvertible {
-    private struct Links {
-        weak var parent: Node<Value>?
-        var children: [Node<Value>] = []
-    }
+/// Safe to use from any task: the links of every node are guarded by one process-wide lock.
+// SAFETY: `parentLink` and `childLinks` are only read or written inside `nodeLinks.withLock`, the one
+// pthread-backed `Locked` that guards the links of every node; `value` is immutable. One lock for all nodes
+// instead of one per node: a node costs one allocation, not two, and a move or a walk up the tree takes the
+// lock once instead of once per node it touches. Every critical section is a few pointer reads or writes.
+public final class Node<Value: Sendable>: @unchecked Sendable, CustomStringConvertible {
+    /// The node this one is attached under: weak, so that a tree never keeps itself alive.
+    private weak var parentLink: Node<Value>?
+    /// The nodes attached under this one, in the order they were attached.
+    private var childLinks: [Node<Value>] = []
 
     /// What this node stands for.
     public let value: Value
-    private let links = Locked(Links())
 
     /// Creates a node with no parent.
     public init(_ value: Value) {
@@ -36,45 +42,53 @@ public final class Node<Value: Sendable>: Sendable, CustomStringConvertible {
     }
 
     /// The node this one is attached under, if any.
-    public var parent: Node<Value>? { self.links.withLock { $0.parent } }
+    public var parent: Node<Value>? { nodeLinks.withLock { _ in self.parentLink } }
 
     /// The nodes attached under this one, in the order they were attached.
-    public var children: [Node<Value>] { self.links.withLock { $0.children } }
+    public var children: [Node<Value>] { nodeLinks.withLock { _ in self.childLinks } }
 
     /// The top of this node's tree (the node itself when it has no parent).
     public var root: Node<Value> {
-        var node = self
-        while let parent = node.parent { node = parent }
-        return node
+        nodeLinks.withLock { _ in
+            var node = self
+            while let parent = node.parentLink { node = parent }
+            return node
+        }
     }
 
     /// The number of nodes from this one up to the root, both included: a root has depth 1.
     public var depth: Int {
-        var depth = 1
-        var node = self
-        while let parent = node.parent {
-            depth += 1
-            node = parent
+        nodeLinks.withLock { _ in
+            var depth = 1
+            var node = self
+            while let parent = node.parentLink {
+                depth += 1
+                node = parent
+            }
+            return depth
         }
-        return depth
     }
 
     /// This node, its parent, and so on up to the root.
     public func walk() -> [Node<Value>] {
-        var nodes = [self]
-        while let parent = nodes[nodes.count - 1].parent { nodes.append(parent) }
-        return nodes
+        nodeLinks.withLock { _ in
+            var nodes = [self]
+            while let parent = nodes[nodes.count - 1].parentLink { nodes.append(parent) }
+            return nodes
+        }
     }
 
     /// Every node of the subtree under this one, this one first, in breadth-first order.
     public func traverse() -> [Node<Value>] {
-        var result = [self]
-        var index = 0
-        while index < result.count {
-            result.append(contentsOf: result[index].children)
-            index += 1
+        nodeLinks.withLock { _ in
+            var result = [self]
+            var index = 0
+            while index < result.count {
+                result.append(contentsOf: result[index].childLinks)
+                index += 1
+            }
+            return result
         }
-        return result
     }
 
     /// The values from the root down to this node, joined by `/`.
@@ -94,14 +108,11 @@ public final class Node<Value: Sendable>: Sendable, CustomStringConvertible {
     @discardableResult
     public func new(_ value: Value) -> Node<Value> {
         let child = Node(value)
-        child.links.withLock { $0.parent = self }
-        self.links.withLock { $0.children.append(child) }
+        nodeLinks.withLock { _ in
+            child.parentLink = self
+            self.childLinks.append(child)
+        }
         return child
-    }
-
-    private enum MoveStep {
-        case moved(from: Node<Value>?)
-        case checkAncestors
     }
 
     /// Moves this node under `parent`, detaching it from its current parent first.
@@ -116,47 +127,42 @@ public final class Node<Value: Sendable>: Sendable, CustomStringConvertible {
     /// Moves this node under `parent` and returns its previous parent (`parent` itself when it was there
     /// already, and then nothing changes).
     ///
-    /// A node is in its parent's `children` exactly when its `parent` link points there, so a move touches
-    /// the old parent's list, its own link and the new parent's list once each. A node without children can
-    /// only loop onto itself, so the walk up from `parent` is needed only for a node that has some.
+    /// A node is in its parent's `children` exactly when its `parent` link points there. The whole move (the
+    /// loop check, the old parent's list, the link and the new parent's list) is one step under the links'
+    /// lock, so no other move can interleave with it. A node without children can only loop onto itself, so
+    /// the walk up from `parent` is needed only for a node that has some.
     @discardableResult
-    func move(to parent: Node<Value>) throws -> Node<Value>? {
-        let step: MoveStep = self.links.withLock { links in
-            if links.parent === parent { return .moved(from: parent) }
-            guard links.children.isEmpty, parent !== self else { return .checkAncestors }
-            defer { links.parent = parent }
-            return .moved(from: links.parent)
-        }
-        let previous: Node<Value>?
-        switch step {
-        case .moved(let from):
-            if from === parent { return parent }
-            previous = from
-        case .checkAncestors:
-            var ancestor: Node<Value>? = parent
-            while let node = ancestor, node !== self { ancestor = node.parent }
-            if ancestor != nil {
-                throw ServiceError.dependencyCycle(String(describing: self.value), String(describing: parent.value))
+    func move(to parent: Node<Value>) throws(ServiceError) -> Node<Value>? {
+        let previous: Node<Value>?? = nodeLinks.withLock { _ in
+            let previous = self.parentLink
+            if previous === parent { return .some(parent) }
+            if parent === self { return .none }
+            if !self.childLinks.isEmpty {
+                var ancestor: Node<Value>? = parent
+                while let node = ancestor, node !== self { ancestor = node.parentLink }
+                if ancestor != nil { return .none }
             }
-            previous = self.links.withLock { links in
-                defer { links.parent = parent }
-                return links.parent
-            }
+            previous?.childLinks.removeAll { $0 === self }
+            self.parentLink = parent
+            parent.childLinks.append(self)
+            return .some(previous)
         }
-        previous?.links.withLock { $0.children.removeAll { $0 === self } }
-        parent.links.withLock { $0.children.append(self) }
-        Self.treeDidChange()
+        guard let previous else {
+            throw ServiceError.dependencyCycle(String(describing: self.value), String(describing: parent.value))
+        }
+        if previous !== parent { Self.treeDidChange() }
         return previous
     }
 
     /// Detaches this node from its parent; it becomes the root of its own subtree.
     public func detach() {
-        guard let parent = self.links.withLock({ links -> Node<Value>? in
-            defer { links.parent = nil }
-            return links.parent
-        }) else { return }
-        parent.links.withLock { $0.children.removeAll { $0 === self } }
-        Self.treeDidChange()
+        let detached = nodeLinks.withLock { _ -> Bool in
+            guard let parent = self.parentLink else { return false }
+            parent.childLinks.removeAll { $0 === self }
+            self.parentLink = nil
+            return true
+        }
+        if detached { Self.treeDidChange() }
     }
 
     /// `Node: <path>`, as the original prints it.
