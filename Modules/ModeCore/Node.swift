@@ -7,6 +7,12 @@ private let nodeTreeGeneration = Atomic<Int>(0)
 /// The lock that guards the parent and child links of every ``Node``.
 private let nodeLinks = Locked(())
 
+/// Runs `body` under the lock that guards the links of every node: for links of node values (a service
+/// node's link to its service) that change with the tree. `body` must not call out.
+func withNodeLinksLock<Result>(_ body: () -> Result) -> Result {
+    nodeLinks.withLock { _ in body() }
+}
+
 /// A node of a tree with weak links upward and strong links downward: the beacon of the original.
 ///
 /// Every service has a beacon node (`service.beacon`); adding a dependency attaches the child's node under the

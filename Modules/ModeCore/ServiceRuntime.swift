@@ -226,11 +226,18 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
 
     /// The service's beacon node, made on first use.
     func beaconNode(for service: some Service) -> Node<ServiceNode> {
+        self.beaconNode(for: service, keeping: false)
+    }
+
+    /// The service's beacon node, made on first use; a node made here for `addChildren` keeps its service
+    /// (see ``ServiceLink``), any other observes it.
+    private func beaconNode(for service: some Service, keeping: Bool) -> Node<ServiceNode> {
         // One look for the node and the label; binding, if still needed, goes with storing the new node.
         let (existing, bound, boundLabel) = self.state.withLock { ($0.node, $0.bound, $0.label) }
         if let existing { return existing }
         let label = bound ? boundLabel : service.shortLabel
-        let fresh = Node(ServiceNode(label: label, service: service))
+        let link = keeping ? ServiceLink(keeping: service) : ServiceLink(observing: service)
+        let fresh = Node(ServiceNode(label: label, link: link))
         return self.state.withLock { state in
             if let node = state.node { return node }
             if !state.bound {
@@ -241,7 +248,13 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             guard state.label == label else { return nil }
             state.node = fresh
             return fresh
-        } ?? self.beaconNode(for: service)
+        } ?? self.beaconNode(for: service, keeping: keeping)
+    }
+
+    /// Makes the beacon node observe its service instead of keeping it: at the end of every stop (and of a
+    /// failed start), and when the service leaves its parent.
+    func releaseService() {
+        self.state.withLock { $0.node }?.value.link.release()
     }
 
     var label: String { self.state.withLock { $0.label } }
@@ -669,7 +682,8 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         added.reserveCapacity(dependencies.count)
         for child in dependencies {
             guard child.runtime !== self else { throw ServiceError.dependencyCycle(self.label, self.label) }
-            let previousParent = try child.runtime.beaconNode(for: child).move(to: parentNode)
+            let childNode = child.runtime.beaconNode(for: child, keeping: true)
+            let previousParent = try childNode.move(to: parentNode)
             if previousParent === parentNode { continue }
             if let previous = previousParent?.value.runtime, previous !== self {
                 previous.state.withLock { $0.children.removeAll { $0 === child } }
@@ -691,7 +705,9 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             }
             state.children.remove(at: index)
         }
-        child.runtime.state.withLock { $0.node }?.detach()
+        let childNode = child.runtime.state.withLock { $0.node }
+        childNode?.detach()
+        childNode?.value.link.release()
     }
 
     // MARK: - Crash
@@ -908,6 +924,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             self.signal()
             await self.teardown(service, error: error, runHooks: false)
             self.state.withLock { $0.phase = .failed }
+            self.releaseService()
             self.reportTransitions(service)
             self.signal()
             throw error
@@ -987,10 +1004,11 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         self.signal()
         self.log(self.configuration.mundaneLevel, "Stopping...")
         await self.teardown(service, error: nil, runHooks: true)
-        let supervisor = self.state.withLock { state in
+        let (supervisor, node) = self.state.withLock { state in
             state.phase = .stopped
-            return state.supervisor
+            return (state.supervisor, state.node)
         }
+        node?.value.link.release()
         self.reportTransitions(service)
         self.signal()
         self.recordStopMetric(since: stopBegan)
@@ -1123,28 +1141,69 @@ struct SmallTable<Value>: Sequence {
 
 extension SmallTable: Sendable where Value: Sendable {}
 
-/// What a service's beacon node holds: the service's short label and a weak link back to the service.
-///
-/// The link goes to the service, not to its runtime, and the runtime keeps none: an object with a weak reference
-/// to it gets a side table, and every later retain and release of it takes the slow path. With the runtime
-/// free of weak references, one service object pays that instead of two (about a tenth of a tree start).
+/// What a service's beacon node holds: the service's short label and a link back to the service.
 public struct ServiceNode: Sendable, CustomStringConvertible {
     /// The service's short label.
     public let label: String
+    let link: ServiceLink
+
+    init(label: String, link: ServiceLink) {
+        self.label = label
+        self.link = link
+    }
 
     /// The service, while it exists.
-    public private(set) weak var service: (any Service)?
-
-    init(label: String, service: any Service) {
-        self.label = label
-        self.service = service
-    }
+    public var service: (any Service)? { self.link.service }
 
     /// The service's runtime, while the service exists.
     var runtime: ServiceRuntime? { self.service?.runtime }
 
     /// The label.
     public var description: String { self.label }
+}
+
+/// How a beacon node reaches its service: by keeping it, or by a weak reference.
+///
+/// A weak reference is not free: the first one to an object gives it a side table, and every later retain
+/// and release of that object takes a slower path. A tree start retains and releases each service many times,
+/// so the nodes that a start attaches under their parent (`addChildren`, the first start's dependencies)
+/// keep their service instead, until that service's stop ends, when the link turns weak. While it keeps the
+/// service, the link is part of a cycle (service → runtime → node → link → service) that the stop breaks:
+/// a started service stays in memory until it is stopped, as one with a running background task always did.
+/// Nodes made on their own (the root of a tree, `beacon` of a lone service) and nodes attached by
+/// `addDependency` observe their service weakly from the start.
+// SAFETY: `kept` and `observed` are only read or written under `withNodeLinksLock`, the pthread-backed
+// `Locked` that guards every node's links.
+final class ServiceLink: @unchecked Sendable {
+    private var kept: (any Service)?
+    private weak var observed: (any Service)?
+
+    /// A link that keeps `service` until ``release()``.
+    init(keeping service: any Service) {
+        self.kept = service
+    }
+
+    /// A link that observes `service` weakly.
+    init(observing service: any Service) {
+        self.observed = service
+    }
+
+    /// The service, while it exists.
+    var service: (any Service)? {
+        withNodeLinksLock { self.kept ?? self.observed }
+    }
+
+    /// Stops keeping the service, and observes it weakly from now on; does nothing for a link that observes.
+    func release() {
+        // The last reference to the service may go with `kept`: its deinit runs after the lock, not under it.
+        let released: (any Service)? = withNodeLinksLock {
+            guard let kept = self.kept else { return nil }
+            self.observed = kept
+            self.kept = nil
+            return kept
+        }
+        _ = released
+    }
 }
 
 /// Something that is told when a service it supervises crashes; ModeSupervisors' supervisors adopt it.

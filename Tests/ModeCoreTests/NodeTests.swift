@@ -61,4 +61,72 @@ import Testing
         #expect(weakRoot == nil, "no retain cycle between a service, its runtime and its beacon")
         #expect(weakChild == nil)
     }
+
+    @Test func aFailedTreeStartReleasesEveryService() async throws {
+        struct Refused: Error {}
+        weak var weakRoot: TestService?
+        weak var weakFirst: TestService?
+        weak var weakSecond: TestService?
+        do {
+            let events = EventLog()
+            let first = TestService("First", events: events)
+            let second = TestService("Second", events: events, hooks: ["onStart": { _ in throw Refused() }])
+            let root = TestService("Root", events: events, dependencies: [first, second])
+            weakRoot = root
+            weakFirst = first
+            weakSecond = second
+            await #expect(throws: Refused.self) { try await root.start() }
+            #expect(first.state == .stopped)
+            #expect(second.beacon.parent === root.beacon)
+        }
+        #expect(weakRoot == nil, "a failed start leaves no cycle between a service and its beacon")
+        #expect(weakFirst == nil)
+        #expect(weakSecond == nil)
+    }
+
+    @Test func aRemovedChildIsReleased() async throws {
+        weak var weakChild: TestService?
+        let root = MakesItsChild(events: EventLog())
+        try await root.start()
+        do {
+            let child = try #require(root.children.first as? TestService)
+            weakChild = child
+            #expect(child.beacon.parent === root.beacon)
+            try await root.removeDependency(child)
+            #expect(child.beacon.parent == nil)
+            #expect(child.beacon.value.service === child)
+        }
+        #expect(weakChild == nil, "neither the parent nor the child's own beacon keeps a removed child")
+        await root.stop()
+    }
+
+    @Test func aBeaconReachesItsServiceInEveryState() async throws {
+        let events = EventLog()
+        let child = TestService("Child", events: events)
+        let root = TestService("Root", events: events, dependencies: [child])
+        #expect(root.beacon.value.service === root)
+        try await root.start()
+        #expect(child.beacon.value.service === child)
+        #expect(child.beacon.parent?.value.service === root)
+        await root.stop()
+        #expect(child.beacon.value.service === child, "after the stop the node observes its service")
+        #expect(child.beacon.parent?.value.service === root)
+        try await root.restart()
+        #expect(child.beacon.value.service === child)
+        await root.stop()
+    }
+}
+
+/// A service whose only dependency is made by `initDependencies` and kept by nothing but the service tree.
+private actor MakesItsChild: Service {
+    let runtime = ServiceRuntime()
+    let events: EventLog
+
+    init(events: EventLog) {
+        self.events = events
+    }
+
+    func initDependencies() -> [any Service] {
+        [TestService("Child", events: self.events)]
+    }
 }
