@@ -4,8 +4,10 @@ import Synchronization
 /// See ``Node/treeGeneration``.
 private let nodeTreeGeneration = Atomic<Int>(0)
 
-/// The lock that guards the parent and child links of every ``Node``.
-private let nodeLinks = Locked(())
+/// The lock that guards the parent and child links of every ``Node``. The links live in the nodes and the
+/// value is unused; it is an `Int` because a zero-sized value (`Locked(())`) puts its `inout` access at the
+/// buffer's first byte, which ThreadSanitizer's Swift access checks then report as a race.
+private let nodeLinks = Locked(0)
 
 /// Runs `body` under the lock that guards the links of every node: for links of node values (a service
 /// node's link to its service) that change with the tree. `body` must not call out.
