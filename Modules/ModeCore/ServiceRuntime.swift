@@ -86,7 +86,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     }
 
     struct State: Sendable {
-        weak var service: (any Service)?
+        /// The beacon node, which also keeps the (weak) reference to the service: see ``bind(_:)``.
         var node: Node<ServiceNode>?
         var label = "Service"
         var children: [any Service] = []
@@ -115,6 +115,9 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         var acceptingTasks = true
 
         var shouldStop: Bool { self.stopRequested || self.crashed }
+
+        /// The service, while it exists, once it has a beacon node (see ``ServiceRuntime/bind(_:)``).
+        var service: (any Service)? { self.node?.value.service }
 
         /// The fields of ``rare``.
         struct Rare: Sendable {
@@ -233,31 +236,32 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     /// `beacon` property): until then the service is the root of its own one-node tree (depth 1, path = its
     /// label), and a service that never joins a tree pays for no node.
     ///
-    /// The weak reference to the service (``boundService``) is made only when something may read it: when the
-    /// service gets its beacon node (``ServiceNode/service``, a crash climbing the tree), or while state
-    /// transitions are observed (``ServiceTransition/service``). A first weak reference gives the service's
-    /// object a side table (48 bytes), which an idle service outside a tree need not pay for. Every entry point
-    /// (start, stop, restart, a crash) binds again, so a service already running when an observer comes is
-    /// recorded at its next one.
-    func bind(_ service: some Service, keepingReference: Bool = ServiceTransitions.isObserved) {
-        let (bound, referenced) = self.state.withLock { ($0.bound, !keepingReference || $0.service != nil) }
-        if bound, referenced { return }
-        let label = bound ? nil : service.shortLabel
+    /// The node also keeps the weak reference to the service (``boundService``): whatever reads it, a tree or
+    /// a crash climbing one, has a node. The one other reader, a state transition, which names its service, makes
+    /// the node here while transitions are observed: every entry point (start, stop, restart, a crash) binds, so
+    /// a service already running when an observer comes is recorded at its next one. A first weak reference to an
+    /// object gives it a side table (48 bytes), which an idle service outside a tree need not pay for.
+    func bind(_ service: some Service) {
+        self.recordLabel(service)
+        if ServiceTransitions.isObserved { _ = self.beaconNode(for: service) }
+    }
+
+    private func recordLabel(_ service: some Service) {
+        if self.state.withLock({ $0.bound }) { return }
+        let label = service.shortLabel
         self.state.withLock { state in
-            if let label, !state.bound {
-                state.bound = true
-                state.label = label
-            }
-            if keepingReference, state.service == nil { state.service = service }
+            guard !state.bound else { return }
+            state.bound = true
+            state.label = label
         }
     }
 
     /// The service's beacon node, made on first use.
     func beaconNode(for service: some Service) -> Node<ServiceNode> {
-        self.bind(service, keepingReference: true)
         if let node = self.state.withLock({ $0.node }) { return node }
+        self.recordLabel(service)
         let label = self.label
-        let fresh = Node(ServiceNode(label: label, runtime: self))
+        let fresh = Node(ServiceNode(label: label, runtime: self, service: service))
         return self.state.withLock { state in
             if let node = state.node { return node }
             state.node = fresh
@@ -1195,9 +1199,17 @@ public struct ServiceNode: Sendable, CustomStringConvertible {
     /// The service's short label.
     public let label: String
     weak var runtime: ServiceRuntime?
+    /// The one reference a runtime keeps to its service (see `ServiceRuntime.bind`).
+    private weak var reference: (any Service)?
+
+    init(label: String, runtime: ServiceRuntime, service: any Service) {
+        self.label = label
+        self.runtime = runtime
+        self.reference = service
+    }
 
     /// The service, while it exists.
-    public var service: (any Service)? { self.runtime?.boundService }
+    public var service: (any Service)? { self.reference }
 
     /// The label.
     public var description: String { self.label }
