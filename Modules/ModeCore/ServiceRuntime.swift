@@ -55,9 +55,21 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
 
     struct OwnedTask: Sendable {
         var name: String
-        /// The task itself, to cancel it and to know it (a `Task` fits the existential's inline buffer: no
-        /// allocation). Its `hashValue` is what `withUnsafeCurrentTask` gives inside the task.
-        var handle: any CancellableTask
+        /// The task itself, to cancel it and to know it: its `hashValue` is what `withUnsafeCurrentTask` gives
+        /// inside the task. One pointer (see ``OwnedTaskHandle``).
+        var handle: OwnedTaskHandle
+
+        /// A declared background task's entry: its `Task` as it is.
+        init(name: String, handle: Task<Void, Never>) {
+            self.name = name
+            self.handle = .background(handle)
+        }
+
+        /// Any other task's entry (`addTask`): its `Task` in a box.
+        init(name: String, handle: some CancellableTask) {
+            self.name = name
+            self.handle = .boxed(OwnedTaskHandle.Box(handle))
+        }
     }
 
     struct Cleanup: Sendable {
@@ -76,7 +88,6 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     struct State: Sendable {
         var node: Node<ServiceNode>?
         var label = "Service"
-        var restartCount = 0
         var children: [any Service] = []
         var tasks = OwnedTasks()
         var waiters = SmallTable<WaiterSlot>()
@@ -107,6 +118,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         /// The fields of ``rare``.
         struct Rare: Sendable {
             var pendingTransitions: [(from: ServiceState, to: ServiceState)] = []
+            var restartCount = 0
             var crashReason: (any Error)?
             var abandonedTasks: [Int: String] = [:]
             var cleanups: [Cleanup] = []
@@ -128,6 +140,11 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         var pendingTransitions: [(from: ServiceState, to: ServiceState)] {
             get { self.rare.first?.pendingTransitions ?? [] }
             set { self.setRare(\.pendingTransitions, newValue, isDefault: newValue.isEmpty) }
+        }
+        /// How many times `restart()` reset the service (out of line: most services are never restarted).
+        var restartCount: Int {
+            get { self.rare.first?.restartCount ?? 0 }
+            set { self.setRare(\.restartCount, newValue, isDefault: newValue == 0) }
         }
         var crashReason: (any Error)? {
             get { self.rare.first?.crashReason }
@@ -214,6 +231,10 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     /// The beacon node is made later, by ``beaconNode(for:)``, when something needs it (a parent or child, the
     /// `beacon` property): until then the service is the root of its own one-node tree (depth 1, path = its
     /// label), and a service that never joins a tree pays for no node.
+    ///
+    /// The runtime keeps no reference to its service: the callers that need it pass it in, and the beacon node
+    /// links to it (see ``ServiceLink``). A first weak reference to an object gives it a side table (48 bytes),
+    /// which makes its retains and releases slower and which an idle service outside a tree need not pay for.
     func bind(_ service: some Service) {
         if self.state.withLock({ $0.bound }) { return }
         let label = service.shortLabel
@@ -543,21 +564,39 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             }
             let id = state.makeID()
             // Created under the lock, as in `spawn`: the entry below is in place before the task can remove it.
-            let task = Task<Void, Never> {
-                do {
-                    switch operation {
-                    case .plain(let operation): try await operation()
-                    case .withRuntime(let operation): try await operation(self)
+            // One task body per kind of operation, so that its closure captures the operation without the
+            // enum's tag, and `service` without `self` (its runtime): the closure's box (which also holds the
+            // task's isolation) takes 72 bytes, a malloc chunk of 80, where it took 88 in one of 96.
+            let task: Task<Void, Never>
+            switch operation {
+            case .plain(let operation):
+                task = Task {
+                    do {
+                        try await operation()
+                        service.runtime.taskEnded(id)
+                    } catch {
+                        service.runtime.backgroundTaskFailed(id, error: error, service: service)
                     }
-                    self.taskEnded(id)
-                } catch {
-                    // The name is read back rather than captured: the task's context stays smaller.
-                    let name = self.state.withLock { $0.tasks[id]?.name ?? $0.abandonedTasks[id] } ?? "task"
-                    self.taskFailed(id, name: name, error: error, service: service)
+                }
+            case .withRuntime(let operation):
+                task = Task {
+                    do {
+                        try await operation(service.runtime)
+                        service.runtime.taskEnded(id)
+                    } catch {
+                        service.runtime.backgroundTaskFailed(id, error: error, service: service)
+                    }
                 }
             }
             state.tasks[id] = OwnedTask(name: name, handle: task)
         }
+    }
+
+    /// A declared background task threw `error`.
+    private func backgroundTaskFailed(_ id: Int, error: any Error, service: any Service) {
+        // The name is read back rather than captured: the task's context stays smaller.
+        let name = self.state.withLock { $0.tasks[id]?.name ?? $0.abandonedTasks[id] } ?? "task"
+        self.taskFailed(id, name: name, error: error, service: service)
     }
 
     private func taskEnded(_ id: Int) {
@@ -1104,8 +1143,87 @@ protocol CancellableTask: Sendable {
 
 extension Task: CancellableTask {}
 
-/// The owned tasks of a runtime, by id.
-typealias OwnedTasks = SmallTable<ServiceRuntime.OwnedTask>
+/// An owned task's handle in one pointer: a declared background task's `Task<Void, Never>` as it is, any other
+/// task (`addTask`, generic in its result) in a box of its own. An `any CancellableTask` would take 40 bytes in
+/// every entry.
+enum OwnedTaskHandle: CancellableTask {
+    case background(Task<Void, Never>)
+    case boxed(Box)
+
+    /// Another task, type-erased.
+    final class Box: Sendable {
+        let task: any CancellableTask
+
+        init(_ task: some CancellableTask) {
+            self.task = task
+        }
+    }
+
+    func cancel() {
+        switch self {
+        case .background(let task): task.cancel()
+        case .boxed(let box): box.task.cancel()
+        }
+    }
+
+    var hashValue: Int {
+        switch self {
+        case .background(let task): task.hashValue
+        case .boxed(let box): box.task.hashValue
+        }
+    }
+}
+
+/// The owned tasks of a runtime, by id: the first in place, the others in a ``SmallTable``.
+///
+/// Most services own one task, and every service keeps this in its state: a first entry in place costs its
+/// 32 bytes there, where a one-entry array costs a 112-byte allocation (see Docs/ModeCore.md, "Memory").
+struct OwnedTasks: Sequence, Sendable {
+    typealias Element = (key: Int, value: ServiceRuntime.OwnedTask)
+
+    private var head: Element?
+    private var rest = SmallTable<ServiceRuntime.OwnedTask>()
+
+    subscript(id: Int) -> ServiceRuntime.OwnedTask? {
+        get {
+            if let head = self.head, head.key == id { return head.value }
+            return self.rest[id]
+        }
+        set {
+            if let head = self.head, head.key == id {
+                if let newValue {
+                    self.head = (id, newValue)
+                } else {
+                    self.head = nil
+                }
+            } else if self.rest[id] != nil || self.head != nil {
+                self.rest[id] = newValue
+            } else if let newValue {
+                self.head = (id, newValue)
+            }
+        }
+    }
+
+    var count: Int { (self.head == nil ? 0 : 1) + self.rest.count }
+    var isEmpty: Bool { self.head == nil && self.rest.isEmpty }
+    var keys: [Int] { self.map(\.key) }
+    var values: [ServiceRuntime.OwnedTask] { self.map(\.value) }
+
+    func makeIterator() -> Iterator { Iterator(head: self.head, rest: self.rest.makeIterator()) }
+
+    struct Iterator: IteratorProtocol {
+        var head: Element?
+        var rest: IndexingIterator<[Element]>
+
+        mutating func next() -> Element? {
+            if let head = self.head {
+                self.head = nil
+                return head
+            }
+            return self.rest.next()
+        }
+    }
+}
 
 /// A table by `Int` id kept as an array searched by id rather than a dictionary: a service owns one to a few
 /// tasks and has one to a few waiters, and a one-entry dictionary takes twice the memory (about 140 bytes more

@@ -56,6 +56,19 @@ struct ServiceTransitionsTests {
         #expect(collector.steps == ["init->starting", "starting->failed"])
     }
 
+    /// A runtime keeps no reference to a service outside a tree until transitions are observed: a service
+    /// already running when an observer comes is recorded at its next entry point, and its stop is heard.
+    @Test func anObserverThatComesWhileAServiceRunsHearsItsStop() async throws {
+        let service = TestService("A", events: EventLog())
+        try await service.start()
+        let collector = Collector(service)
+        let observation = ServiceTransitions.observe { collector.receive($0) }
+        defer { observation.cancel() }
+        await service.stop()
+        #expect(collector.steps == ["running->stopping", "stopping->stopped"])
+        #expect(collector.seen.withLock { $0.allSatisfy { $0.label == "A" } })
+    }
+
     @Test func aCancelledObservationHearsNothingMore() async throws {
         let service = TestService("A", events: EventLog())
         let collector = Collector(service)

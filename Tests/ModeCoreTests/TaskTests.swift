@@ -36,6 +36,37 @@ struct TaskTests {
         try assertStoppedClean(a)
     }
 
+    /// The runtime keeps its first owned task in place and the others in a table: tasks that end in any order
+    /// and tasks added later (into the freed first place too) keep every name, and a stop cancels them all.
+    @Test func ownedTasksEndInAnyOrderAndAStopStillCancelsTheRest() async throws {
+        let clock = ManualClock()
+        let a = TestService(
+            "A",
+            events: EventLog(),
+            clock: clock,
+            tasks: [
+                "a": { _ in },  // the first entry, which ends at once
+                "b": { service in await service.sleep(for: .seconds(100)) },
+                "c": { service in await service.sleep(for: .seconds(100)) },
+            ]
+        )
+        try await a.start()
+        await clock.waitForSleepers(count: 2)
+        while a.runningTaskNames.count > 2 { await Task.yield() }
+        #expect(a.runningTaskNames == ["b", "c"])
+        let d = try a.addTask("d") { await a.sleep(for: .seconds(100)) }
+        let e = try a.addTask("e") { 5 }
+        #expect(try await e.value == 5)
+        await clock.waitForSleepers(count: 3)
+        while a.runningTaskNames.count > 3 { await Task.yield() }
+        #expect(a.runningTaskNames == ["b", "c", "d"])
+        await a.stop()
+        #expect(a.runningTaskNames.isEmpty)
+        try await d.value  // ended by the stop
+        #expect(clock.sleeperCount == 0)
+        try assertStoppedClean(a)
+    }
+
     @Test func addTaskReturnsAHandleWithTheResult() async throws {
         let a = TestService("A", events: EventLog())
         try await withRunningService(a) { a in
