@@ -89,14 +89,14 @@ extension Service {
     /// No dependencies.
     public func initDependencies() async -> [any Service] { [] }
 
-    /// Does nothing.
-    public func onFirstStart() async throws {}
+    /// Does nothing (and tells the runtime so, which then skips it).
+    public func onFirstStart() async throws { DefaultHooks.note(type(of: self), .onFirstStart) }
 
-    /// Does nothing.
-    public func onStart() async throws {}
+    /// Does nothing (and tells the runtime so, which then skips it).
+    public func onStart() async throws { DefaultHooks.note(type(of: self), .onStart) }
 
-    /// Does nothing.
-    public func onStarted() async throws {}
+    /// Does nothing (and tells the runtime so, which then skips it).
+    public func onStarted() async throws { DefaultHooks.note(type(of: self), .onStarted) }
 
     /// Does nothing (and tells the runtime so, which then skips it: it needs no stop deadline).
     public func onStop() async throws { DefaultHooks.note(type(of: self), .onStop) }
@@ -107,8 +107,11 @@ extension Service {
     /// Does nothing.
     public func onRestart() async throws {}
 
-    /// No background tasks.
-    public func backgroundTasks() async -> [BackgroundTask] { [] }
+    /// No background tasks (and tells the runtime so, which then skips it).
+    public func backgroundTasks() async -> [BackgroundTask] {
+        DefaultHooks.note(type(of: self), .backgroundTasks)
+        return []
+    }
 }
 
 /// The names of service types, made once per type: `String(describing:)` of a metatype walks the runtime's

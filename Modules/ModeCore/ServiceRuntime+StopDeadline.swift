@@ -102,29 +102,37 @@ extension ServiceRuntime {
     }
 }
 
-/// Which service types keep the default (empty) `onStop` or `onShutdown`, learnt when the default runs.
+/// Which service types keep the default (empty) hooks, learnt when a default runs.
 ///
-/// A stop runs a hook in a step with a deadline only when the hook may be the service's own code; once a
-/// type's default hook has run, later stops of that type skip it. This keeps a tree stop as cheap as it was
-/// before stops had deadlines (a service with no hooks of its own pays one lookup per hook).
+/// A stop runs a hook in a step with a deadline only when the hook may be the service's own code, and a start
+/// calls a hook (and checks for a stop after it) only when it may do something: once a type's default hook has
+/// run, later starts and stops of that type skip it. This keeps a tree start and stop cheap for services that
+/// implement few hooks: one lookup per start or stop instead of a call per hook.
 enum DefaultHooks {
-    enum Hook: UInt8 {
-        case onStop = 1
-        case onShutdown = 2
+    /// A set of hooks.
+    struct Hooks: OptionSet {
+        let rawValue: UInt8
+
+        static let onStop = Hooks(rawValue: 1 << 0)
+        static let onShutdown = Hooks(rawValue: 1 << 1)
+        static let onFirstStart = Hooks(rawValue: 1 << 2)
+        static let onStart = Hooks(rawValue: 1 << 3)
+        static let onStarted = Hooks(rawValue: 1 << 4)
+        static let backgroundTasks = Hooks(rawValue: 1 << 5)
     }
 
     private static let known = Locked<[ObjectIdentifier: UInt8]>([:])
 
     /// Records that `type` uses the default `hook`.
-    static func note(_ type: any Service.Type, _ hook: Hook) {
+    static func note(_ type: any Service.Type, _ hook: Hooks) {
         let id = ObjectIdentifier(type)
         self.known.withLock { $0[id, default: 0] |= hook.rawValue }
     }
 
-    /// Whether `type` is known to use the default `hook`.
-    static func isDefault(_ type: any Service.Type, _ hook: Hook) -> Bool {
+    /// The hooks that `type` is known to leave at their defaults.
+    static func defaults(of type: any Service.Type) -> Hooks {
         let id = ObjectIdentifier(type)
-        return self.known.withLock { ($0[id] ?? 0) & hook.rawValue != 0 }
+        return Hooks(rawValue: self.known.withLock { $0[id] ?? 0 })
     }
 }
 

@@ -917,27 +917,39 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     }
 
     private func performStart(_ service: some Service, firstStart: Bool) async throws {
+        // Hooks the type leaves at their defaults do nothing: they are not called, and a check for a stop that
+        // would follow no code of the service's own is not made twice (see `DefaultHooks`).
+        let defaults = DefaultHooks.defaults(of: type(of: service))
         do {
             if firstStart {
                 try self.addChildren(await service.initDependencies(), to: service)
-                try await service.onFirstStart()
+                if !defaults.contains(.onFirstStart) { try await service.onFirstStart() }
             }
             if await self.bailIfStopping(service) { return }
             self.log(self.configuration.mundaneLevel, "Starting...")
-            try await service.onStart()
-            if await self.bailIfStopping(service) { return }
-            let tasks = await service.backgroundTasks()
-            if let invalid = tasks.lazy.compactMap(\.invalid).first { throw invalid }
-            for task in tasks {
-                try self.spawnBackground(task.name, service: service, task.operation)
-            }
-            for child in self.children {
+            if !defaults.contains(.onStart) {
+                try await service.onStart()
                 if await self.bailIfStopping(service) { return }
-                _ = try await child.runtime.maybeStart(child)
             }
-            if await self.bailIfStopping(service) { return }
-            self.log(.debug, "Started.")
-            try await service.onStarted()
+            if !defaults.contains(.backgroundTasks) {
+                let tasks = await service.backgroundTasks()
+                if let invalid = tasks.lazy.compactMap(\.invalid).first { throw invalid }
+                for task in tasks {
+                    try self.spawnBackground(task.name, service: service, task.operation)
+                }
+            }
+            // The children and the first check in one look; then a check after each child's start.
+            var (children, look) = self.state.withLock { ($0.children, StartLook($0)) }
+            for child in children {
+                if await self.bailIfStopping(service, look) { return }
+                _ = try await child.runtime.maybeStart(child)
+                look = self.state.withLock { StartLook($0) }
+            }
+            if !defaults.contains(.onStarted) {
+                if await self.bailIfStopping(service, look) { return }
+                self.log(.debug, "Started.")
+                try await service.onStarted()
+            }
             // One look: still wanted (and running from now on), or a stop or crash came in during the start.
             let interrupted = self.state.withLock { state -> Bool in
                 if state.shouldStop { return true }
@@ -948,6 +960,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
                 _ = await self.bailIfStopping(service)
                 return
             }
+            if defaults.contains(.onStarted) { self.log(.debug, "Started.") }
             self.reportTransitions(service)
         } catch {
             if self.shouldStop, (error as? ServiceError)?.code == .notRunning {
@@ -973,7 +986,25 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     /// At a start checkpoint: if a stop was requested, finish the stop here; if the service crashed, leave
     /// it running-but-crashed for its supervisor or owner. Returns whether start should return now.
     private func bailIfStopping(_ service: some Service) async -> Bool {
-        let (stopRequested, crashed, phase) = self.state.withLock { ($0.stopRequested, $0.crashed, $0.phase) }
+        await self.bailIfStopping(service, self.state.withLock { StartLook($0) })
+    }
+
+    /// What a start checkpoint reads of the state.
+    private struct StartLook {
+        let stopRequested: Bool
+        let crashed: Bool
+        let phase: Phase
+
+        init(_ state: State) {
+            self.stopRequested = state.stopRequested
+            self.crashed = state.crashed
+            self.phase = state.phase
+        }
+    }
+
+    /// ``bailIfStopping(_:)`` with the state already read.
+    private func bailIfStopping(_ service: some Service, _ look: StartLook) async -> Bool {
+        let (stopRequested, crashed, phase) = (look.stopRequested, look.crashed, look.phase)
         if stopRequested {
             // A stop that gave up waiting for this start (its deadline passed) is tearing it down, or has:
             // that stop owns the teardown, and this start only ends.
@@ -1058,7 +1089,8 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     /// Stops children in reverse order, waits for the shutdown flag, ends tasks and runs cleanups; with
     /// `runHooks`, `onStop` comes first and `onShutdown` last.
     private func teardown(_ service: some Service, error: (any Error)?, runHooks: Bool) async {
-        if runHooks, !DefaultHooks.isDefault(type(of: service), .onStop) {
+        let defaults = runHooks ? DefaultHooks.defaults(of: type(of: service)) : []
+        if runHooks, !defaults.contains(.onStop) {
             await self.runStopStep("onStop") {
                 do { try await service.onStop() } catch { self.log(.error, "Error in onStop: \(error)") }
             }
@@ -1082,7 +1114,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         }
         await self.stopTasks()
         await self.runCleanups(error: error)
-        if runHooks, !DefaultHooks.isDefault(type(of: service), .onShutdown) {
+        if runHooks, !defaults.contains(.onShutdown) {
             await self.runStopStep("onShutdown") {
                 do { try await service.onShutdown() } catch { self.log(.error, "Error in onShutdown: \(error)") }
             }
