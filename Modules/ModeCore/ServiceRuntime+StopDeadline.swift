@@ -80,10 +80,10 @@ extension ServiceRuntime {
             return true
         }
         let clock = self.clock
-        let label = self.label
         var timer: Task<Void, Never>?
         let locked = await self.lifecycle.lock { giveUp in
-            // Only when the lock is held: a free lock costs no timer.
+            // Only when the lock is held: a free lock costs no timer (and no look for the label).
+            let label = self.label
             timer = Self.$isDeadlineTimer.withValue(true) {
                 Task(name: "\(label).stop-deadline") {
                     guard (try? await clock.sleep(for: Swift.max(timeout, .zero))) != nil else { return }

@@ -506,16 +506,11 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
 
     // MARK: - Owned tasks
 
-    /// The id of the owned task of this runtime that is running the caller, if any.
-    ///
-    /// An owned task is known by its identity (the hash of the running task, as `LifecycleLock` keeps it), not
-    /// by a task-local value: pushing one costs room in the task's allocator that an idle task cannot spare (see
-    /// ``spawnBackground(_:service:_:)``). A child task of an owned task is not the owned task; ``stopTasks()``
-    /// still finds out when its caller runs inside one.
-    var callerOwnedTaskID: Int? {
-        let me = LifecycleLock.currentTaskID()  // a stop step's task counts as the task that runs the stop
-        return self.state.withLock { state in state.tasks.first { $0.value.handle.hashValue == me }?.key }
-    }
+    // An owned task is known by its identity (the hash of the running task, as `LifecycleLock` keeps it), not by
+    // a task-local value: pushing one costs room in the task's allocator that an idle task cannot spare (see
+    // `spawnBackground`). `requestStop(from:)` and `stopTasks()` look for the caller among the owned tasks by it.
+    // A child task of an owned task is not the owned task; `stopTasks()` still finds out when its caller runs
+    // inside one.
 
     /// Starts `operation` as a task owned by this service: named, cancelled and awaited on stop.
     func spawn<Success: Sendable>(
@@ -623,10 +618,11 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     /// Cancels every owned task and waits for them, at most the grace period; the rest are reported and
     /// abandoned.
     func stopTasks() async {
-        var me = self.callerOwnedTaskID
-        let cancels: [(id: Int, handle: any CancellableTask)] = self.state.withLock { state in
+        let current = LifecycleLock.currentTaskID()  // a stop step's task counts as the task that runs the stop
+        var (me, cancels) = self.state.withLock { state -> (Int?, [(id: Int, handle: any CancellableTask)]) in
             state.acceptingTasks = false
-            return state.tasks.filter { $0.key != me }.map { ($0.key, $0.value.handle) }
+            let me = state.tasks.first { $0.value.handle.hashValue == current }?.key
+            return (me, state.tasks.filter { $0.key != me }.map { ($0.key, $0.value.handle) })
         }
         guard !cancels.isEmpty else { return }
         // A stop called from a child task of an owned task (a task group or `wait` inside it) must not wait for
@@ -811,13 +807,35 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
 
     /// Marks the stop request and wakes sleepers; returns `false` when the service has already stopped.
     func requestStop() -> Bool {
-        let proceed = self.state.withLock { state -> Bool in
-            if state.phase == .stopped { return false }
-            state.stopRequested = true
-            return true
+        self.requestStop(from: LifecycleLock.currentTaskID()).proceed
+    }
+
+    /// What ``requestStop(from:)`` found, besides setting the flag.
+    struct StopRequest {
+        /// `false` when the service has already stopped.
+        var proceed: Bool
+        /// Whether the service has its label (``bind(_:)`` ran).
+        var bound: Bool
+        /// Whether the calling task holds the lifecycle lock (a stop from inside the service's start or stop).
+        var heldByCaller: Bool
+        /// Whether the calling task is one of the service's own tasks.
+        var callerIsOwned: Bool
+    }
+
+    /// Marks the stop request and wakes sleepers, and reads in the same look what a stop decides next.
+    func requestStop(from me: Int) -> StopRequest {
+        let (request, hasWaiters) = self.state.withLock { state -> (StopRequest, Bool) in
+            let request = StopRequest(
+                proceed: state.phase != .stopped,
+                bound: state.bound,
+                heldByCaller: state.lifecycleLock.holder == me,
+                callerIsOwned: state.tasks.contains { $0.value.handle.hashValue == me }
+            )
+            if request.proceed { state.stopRequested = true }
+            return (request, !state.waiters.isEmpty)
         }
-        self.signal()
-        return proceed
+        if hasWaiters { self.signal() }
+        return request
     }
 
     func start(_ service: some Service) async throws {
@@ -1040,11 +1058,12 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     }
 
     func stop(_ service: some Service) async {
-        self.bind(service)
-        guard self.requestStop() else { return }
-        if self.lifecycle.isHeldByCurrentTask { return }
+        let request = self.requestStop(from: LifecycleLock.currentTaskID())
+        if !request.bound { self.bind(service) }
+        guard request.proceed else { return }
+        if request.heldByCaller { return }
         let locked: Bool
-        if self.callerOwnedTaskID != nil {
+        if request.callerIsOwned {
             // Called from one of this service's own tasks: run the stop now if nothing else is, otherwise the
             // running start or stop completes it (and cancels this task).
             guard self.lifecycle.tryLock() else { return }
@@ -1065,22 +1084,23 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     }
 
     private func performStop(_ service: some Service) async {
-        let stopBegan = self.beginStopMetric()
-        self.state.withLock { state in
+        let (metrics, hasWaiters) = self.state.withLock { state in
             state.phase = .stopping
             state.stopRequested = true
+            return (state.introspection.metrics, !state.waiters.isEmpty)
         }
+        let stopBegan = self.beginStopMetric(metrics)
         self.reportTransitions(service)
-        self.signal()
+        if hasWaiters { self.signal() }
         self.log(self.configuration.mundaneLevel, "Stopping...")
         await self.teardown(service, error: nil, runHooks: true)
-        let (supervisor, node) = self.state.withLock { state in
+        let (supervisor, node, waiters) = self.state.withLock { state in
             state.phase = .stopped
-            return (state.supervisor, state.node)
+            return (state.supervisor, state.node, !state.waiters.isEmpty)
         }
         node?.value.link.release()
         self.reportTransitions(service)
-        self.signal()
+        if waiters { self.signal() }
         self.recordStopMetric(since: stopBegan)
         self.log(.debug, "-Stopped!")
         supervisor?.serviceDidStop(service)

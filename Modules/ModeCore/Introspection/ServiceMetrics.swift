@@ -101,10 +101,10 @@ extension ServiceRuntime {
         self.metrics?.restarts.increment()
     }
 
-    /// What a stop needs to record itself: the metrics and the clock reading it began at; `nil` (and no clock
-    /// read) when no backend is bootstrapped.
-    func beginStopMetric() -> (metrics: ServiceMetrics, began: Duration)? {
-        guard let metrics = self.metrics else { return nil }
+    /// What a stop needs to record itself, from the metrics `slot` it read: the metrics and the clock reading
+    /// it began at; `nil` (and no clock read) when no backend is bootstrapped.
+    func beginStopMetric(_ slot: MetricsSlot) -> (metrics: ServiceMetrics, began: Duration)? {
+        guard let metrics = self.metrics(slot) else { return nil }
         return (metrics, self.clock.now)
     }
 
