@@ -24,6 +24,12 @@ public struct ServiceConfiguration: Sendable {
     /// The logger lifecycle lines and `service.logger` go to; the service adds its label and depth as metadata.
     public var logger: Logger
 
+    /// The three durations, in one shared immutable box: every runtime keeps a configuration, and with the
+    /// default durations (the common case) all of them share one box instead of holding 49 bytes each.
+    /// Declared before the one-byte fields, so that the runtime can place a field of its own in the bytes after
+    /// them (the configuration is 26 bytes, not 32).
+    private var timeouts: Timeouts
+
     /// The level of the "Starting..." and "Stopping..." lines; `.debug` makes a quiet service.
     public var mundaneLevel: Logger.Level
 
@@ -61,10 +67,6 @@ public struct ServiceConfiguration: Sendable {
         get { self.timeouts.stop }
         set { self.setTimeouts { $0.stop = newValue } }
     }
-
-    /// The three durations, in one shared immutable box: every runtime keeps a configuration, and with the
-    /// default durations (the common case) all of them share one box instead of holding 49 bytes each.
-    private var timeouts: Timeouts
 
     private final class Timeouts: Sendable {
         struct Values: Equatable {
