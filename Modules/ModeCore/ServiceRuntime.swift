@@ -1,6 +1,7 @@
 import Logging
 import ModeConcurrencyHelpers
 import ModeLogging
+import Synchronization
 
 /// The engine of one service: its state machine, children, owned tasks, flags, cleanups and beacon node.
 ///
@@ -19,6 +20,11 @@ import ModeLogging
 public final class ServiceRuntime: Sendable, AlarmTarget {
     /// The settings this runtime was created with.
     public let configuration: ServiceConfiguration
+    /// A copy of `shouldStop` that reads without the lock, for the checks that run often (a start's checkpoints,
+    /// a timer's every tick, `shouldStop` itself). Written under the lock, by `updateStopFlag`, wherever the stop or
+    /// crash flag changes. Declared right after the configuration, so that it sits in that struct's tail bytes
+    /// and the runtime stays one 64-byte allocation.
+    let stopFlag = Atomic<Bool>(false)
     /// Diagnostic flags: what the service is doing right now, for dumps and debugging (made on first use).
     public var diag: Diag {
         if let diag = self.state.withLock({ $0.diag }) { return diag }
@@ -212,9 +218,20 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         var sleeps: [(continuation: UnsafeContinuation<Void, Never>, alarm: UInt64?)] = []
     }
 
+    /// Copies `state`'s `shouldStop` into ``stopFlag``; call under the lock after changing the stop or crash flag.
+    func updateStopFlag(_ state: State) {
+        self.stopFlag.store(state.shouldStop, ordering: .releasing)
+    }
+
     /// Wakes every waiter whose condition now holds; call after any change a waiter may wait for.
     func signal() {
-        let ready = self.state.withLock { $0.satisfiedWaiters() }
+        let ready = self.state.withLock { state in
+            assert(
+                self.stopFlag.load(ordering: .relaxed) == state.shouldStop,
+                "stopFlag out of date: a change of the stop or crash flag did not call updateStopFlag"
+            )
+            return state.satisfiedWaiters()
+        }
         for continuation in ready.waits { continuation.resume(returning: true) }
         guard !ready.sleeps.isEmpty else { return }
         let alarms = self.clock.alarms
@@ -291,7 +308,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     /// The service state: `crashed` wins, then the lifecycle phase.
     public var serviceState: ServiceState { self.state.withLock { $0.serviceState } }
     /// Whether the service was asked to stop or crashed: loops in tasks should end.
-    public var shouldStop: Bool { self.state.withLock { $0.shouldStop } }
+    public var shouldStop: Bool { self.stopFlag.load(ordering: .acquiring) }
     /// Whether `start()` was called since the last reset.
     public var isStarted: Bool { self.state.withLock { $0.started } }
     /// Whether the service crashed since the last reset.
@@ -755,6 +772,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             let crashed = state.crashed
             state.crashed = true
             state.crashReason = error
+            self.updateStopFlag(state)
             return (crashed, state.supervisor)
         }
         self.reportTransitions(service)
@@ -788,6 +806,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         let children = self.state.withLock { state -> [any Service] in
             state.crashed = true
             state.crashReason = reason
+            self.updateStopFlag(state)
             return state.children
         }
         self.reportTransitions(service)
@@ -831,7 +850,10 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
                 heldByCaller: state.lifecycleLock.holder == me,
                 callerIsOwned: state.tasks.contains { $0.value.handle.hashValue == me }
             )
-            if request.proceed { state.stopRequested = true }
+            if request.proceed {
+                state.stopRequested = true
+                self.updateStopFlag(state)
+            }
             return (request, !state.waiters.isEmpty)
         }
         if hasWaiters { self.signal() }
@@ -956,15 +978,12 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
                     try self.spawnBackground(task.name, service: service, task.operation)
                 }
             }
-            // The children and the first check in one look; then a check after each child's start.
-            var (children, look) = self.state.withLock { ($0.children, StartLook($0)) }
-            for child in children {
-                if await self.bailIfStopping(service, look) { return }
+            for child in self.children {
+                if await self.bailIfStopping(service) { return }
                 _ = try await child.runtime.maybeStart(child)
-                look = self.state.withLock { StartLook($0) }
             }
             if !defaults.contains(.onStarted) {
-                if await self.bailIfStopping(service, look) { return }
+                if await self.bailIfStopping(service) { return }
                 self.log(.debug, "Started.")
                 try await service.onStarted()
             }
@@ -990,7 +1009,10 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             if phase == .stopping || phase == .stopped { throw error }
             // The failed start is torn down like a stop: loops that test `shouldStop` (or sleep on the service)
             // must end now, not at the end of the grace period.
-            self.state.withLock { $0.stopRequested = true }
+            self.state.withLock { state in
+                state.stopRequested = true
+                self.updateStopFlag(state)
+            }
             self.signal()
             await self.teardown(service, error: error, runHooks: false)
             self.state.withLock { $0.phase = .failed }
@@ -1004,25 +1026,9 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     /// At a start checkpoint: if a stop was requested, finish the stop here; if the service crashed, leave
     /// it running-but-crashed for its supervisor or owner. Returns whether start should return now.
     private func bailIfStopping(_ service: some Service) async -> Bool {
-        await self.bailIfStopping(service, self.state.withLock { StartLook($0) })
-    }
-
-    /// What a start checkpoint reads of the state.
-    private struct StartLook {
-        let stopRequested: Bool
-        let crashed: Bool
-        let phase: Phase
-
-        init(_ state: State) {
-            self.stopRequested = state.stopRequested
-            self.crashed = state.crashed
-            self.phase = state.phase
-        }
-    }
-
-    /// ``bailIfStopping(_:)`` with the state already read.
-    private func bailIfStopping(_ service: some Service, _ look: StartLook) async -> Bool {
-        let (stopRequested, crashed, phase) = (look.stopRequested, look.crashed, look.phase)
+        // Neither a stop nor a crash (the flag is written with them, under the lock): nothing to do, no lock.
+        if !self.stopFlag.load(ordering: .acquiring) { return false }
+        let (stopRequested, crashed, phase) = self.state.withLock { ($0.stopRequested, $0.crashed, $0.phase) }
         if stopRequested {
             // A stop that gave up waiting for this start (its deadline passed) is tearing it down, or has:
             // that stop owns the teardown, and this start only ends.
@@ -1087,6 +1093,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         let (metrics, hasWaiters) = self.state.withLock { state in
             state.phase = .stopping
             state.stopRequested = true
+            self.updateStopFlag(state)
             return (state.introspection.metrics, !state.waiters.isEmpty)
         }
         let stopBegan = self.beginStopMetric(metrics)
@@ -1179,6 +1186,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             state.shutdown = false
             state.crashed = false
             state.crashReason = nil
+            self.updateStopFlag(state)
             state.acceptingTasks = true
             return state.children
         }
