@@ -66,15 +66,22 @@ public struct TimerErrorPolicy: Hashable, Sendable, CustomStringConvertible {
     public var description: String { self.value == .crash ? "crash" : "logAndContinue" }
 
     /// Runs `body`, applying the policy to what it throws (`CancellationError` always passes through).
+    ///
+    /// The error handling is a separate synchronous step: this runs on every tick of every timer, and its
+    /// async frame (one more stretch of task memory touched per tick) stays small that way.
     func run(_ name: String, runtime: ServiceRuntime, _ body: @Sendable () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let error as CancellationError {
-            throw error
         } catch {
-            guard self.value == .logAndContinue else { throw error }
-            runtime.log(.error, "Timer \(name) raised \(error); it keeps running")
+            try self.handle(error, name: name, runtime: runtime)
         }
+    }
+
+    /// Rethrows `error`, or logs it when the policy is to continue (never a `CancellationError`).
+    private func handle(_ error: any Error, name: String, runtime: ServiceRuntime) throws {
+        if error is CancellationError { throw error }
+        guard self.value == .logAndContinue else { throw error }
+        runtime.log(.error, "Timer \(name) raised \(error); it keeps running")
     }
 }
 
@@ -127,36 +134,18 @@ extension BackgroundTask {
         } catch {
             invalid = error as? ServiceError
         }
-        return Self(name: name, invalid: invalid) { runtime in
-            let monitor = monitor ?? TimerMonitor()
-            let registration = runtime.registerTimer(name, interval: interval, monitor: monitor)
-            defer { runtime.unregisterTimer(registration) }
-            var meter = runtime.timerMetrics(name).map { TimerTickMeter($0, monitor: monitor) }
-            let ticks = ServiceTimerSequence(
-                runtime: runtime,
-                timer: try IntervalTimer(
-                    every: interval,
-                    name: name,
-                    scheduling: scheduling,
-                    jitter: jitter,
-                    logger: runtime.serviceLogger,
-                    monitor: monitor,
-                    tolerance: tolerance,
-                    clock: ServiceTimerClock(
-                        runtime: runtime,
-                        wakesOnStop: false,
-                        coalescing: ServiceTimerClock.coalescing(for: interval)
-                    )
-                )
-            )
-            if runFirst, !runtime.shouldStop {
-                try await onError.run(name, runtime: runtime, body)
-            }
-            for await _ in ticks {
-                meter?.tick()
-                try await onError.run(name, runtime: runtime, body)
-            }
-        }
+        let loop = ServiceTimerLoop(
+            name: name,
+            interval: interval,
+            runFirst: runFirst,
+            scheduling: scheduling,
+            jitter: jitter,
+            onError: onError,
+            monitor: monitor,
+            tolerance: tolerance,
+            body: body
+        )
+        return Self(name: name, invalid: invalid) { runtime in try await loop.run(runtime) }
     }
 }
 
@@ -228,18 +217,16 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
                 case .finished:
                     return nil
                 case .sleep(let deadline):
-                    do {
-                        try await self.clock.sleepBounded(until: deadline, tolerance: self.core.tolerance)
-                    } catch {
+                    guard await self.sleep(until: deadline) else {
                         self.core.finish()
                         return nil
                     }
                 case .yield:
                     await Task.yield()
-                }
-                if Task.isCancelled {
-                    self.core.finish()
-                    return nil
+                    if Task.isCancelled {
+                        self.core.finish()
+                        return nil
+                    }
                 }
                 if let slept = self.core.wake(now: self.clock.now.offset) {
                     return self.runtime.shouldStop ? nil : slept
@@ -249,6 +236,24 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
 
         mutating func next() async -> Duration? {
             await self.next(isolation: #isolation)
+        }
+
+        /// Sleeps until the offset `deadline`; `false` when the sleep was cancelled or the service should stop.
+        ///
+        /// On a real clock it goes straight to the shared scheduler (what ``ServiceTimerClock/sleep(until:tolerance:)``
+        /// does, minus two async frames per tick); the scheduler's driver bounds its own sleeps.
+        private func sleep(until deadline: Duration) async -> Bool {
+            do {
+                if let (scheduler, shift) = self.clock.scheduler {
+                    let tolerance = Swift.max(self.core.tolerance ?? .zero, self.clock.coalescing)
+                    try await scheduler.sleep(until: deadline + shift, tolerance: tolerance)
+                } else {
+                    try await self.clock.sleepBounded(until: deadline, tolerance: self.core.tolerance)
+                }
+            } catch {
+                return false
+            }
+            return !self.runtime.shouldStop && !Task.isCancelled
         }
     }
 }

@@ -8,7 +8,7 @@ import Logging
 /// the element to deliver (or `nil` when that wait was not a tick yet: the first jitter delay of the
 /// drift-corrected scheduling). ``IntervalTimer`` drives it on any clock; ModeCore's service timers drive it on
 /// their own clock without a generic layer in between (one async call per tick: the sleep).
-package struct IntervalTimerCore: Sendable {
+package struct IntervalTimerCore {
     /// What the caller should do before the next ``wake(now:)``.
     package enum Wait: Sendable {
         /// Sleep until this offset (on the clock's scale of `now`).
@@ -40,6 +40,24 @@ package struct IntervalTimerCore: Sendable {
         var overlapRuntime: Duration?
     }
 
+    /// What a tick of the fixed-rate scheduling does not read: kept out of line, so that the state a tick
+    /// touches stays a few cache lines (with thousands of timers, each line is a cache miss per tick).
+    private final class Details {
+        let name: String
+        let logger: Logger
+        let jitter: TimerJitter
+        let maxDriftCorrection: Duration
+        /// The drift-corrected scheduling's state (unused by the fixed-rate one).
+        var drift: TimerDriftState?
+
+        init(name: String, logger: Logger, jitter: TimerJitter, maxDriftCorrection: Duration) {
+            self.name = name
+            self.logger = logger
+            self.jitter = jitter
+            self.maxDriftCorrection = maxDriftCorrection
+        }
+    }
+
     /// The nominal time between ticks.
     package let interval: Duration
     /// How late the clock may wake the timer (`nil`: as close as it can).
@@ -54,12 +72,7 @@ package struct IntervalTimerCore: Sendable {
     private var phase = Phase.initial
     private var pending = Pending()
     private var delivered = 0
-    private let name: String
-    private let logger: Logger
-    private let jitter: TimerJitter
-    private let maxDriftCorrection: Duration
-    /// The drift-corrected scheduling's state (unused by the fixed rate one).
-    private var drift: TimerDriftState?
+    private let details: Details
 
     /// Starts the iteration of `timer`, whose clock read `origin` now (on the scale of later `now` values).
     package init<C: Clock>(_ timer: IntervalTimer<C>, origin: Duration) {
@@ -70,10 +83,12 @@ package struct IntervalTimerCore: Sendable {
         self.maxDrift = Swift.min(timer.interval * 0.3, .milliseconds(1200))
         self.isFixedRate = timer.scheduling.isFixedRate
         self.logsEachTick = timer.logger.logLevel <= .debug
-        self.name = timer.name
-        self.logger = timer.logger
-        self.jitter = timer.jitter
-        self.maxDriftCorrection = timer.maxDriftCorrection
+        self.details = Details(
+            name: timer.name,
+            logger: timer.logger,
+            jitter: timer.jitter,
+            maxDriftCorrection: timer.maxDriftCorrection
+        )
     }
 
     /// Ends the iteration: every later ``nextWait(now:)`` says ``Wait/finished``.
@@ -87,7 +102,7 @@ package struct IntervalTimerCore: Sendable {
         case .finished:
             return .finished
         case .initial:
-            let delay = self.jitter.delay(for: self.interval)
+            let delay = self.details.jitter.delay(for: self.interval)
             if self.isFixedRate {
                 return self.fixedRateWait(scheduled: now + delay + self.interval, now: now, overlapRuntime: nil)
             }
@@ -95,9 +110,9 @@ package struct IntervalTimerCore: Sendable {
                 self.phase = .startingDriftCorrected
                 return .sleep(until: now + delay)
             }
-            self.drift = TimerDriftState(
+            self.details.drift = TimerDriftState(
                 interval: self.interval,
-                maxDriftCorrection: self.maxDriftCorrection,
+                maxDriftCorrection: self.details.maxDriftCorrection,
                 now: now - self.origin
             )
             self.phase = .driftCorrected
@@ -124,16 +139,16 @@ package struct IntervalTimerCore: Sendable {
         case .initial, .fixedRate:
             return self.fixedRateWake(woke)
         case .startingDriftCorrected:
-            self.drift = TimerDriftState(
+            self.details.drift = TimerDriftState(
                 interval: self.interval,
-                maxDriftCorrection: self.maxDriftCorrection,
+                maxDriftCorrection: self.details.maxDriftCorrection,
                 now: woke - self.origin
             )
             self.phase = .driftCorrected
             return nil
         case .driftCorrected:
             let pending = self.pending
-            self.drift?.willYield(now: woke - self.origin)
+            self.details.drift?.willYield(now: woke - self.origin)
             let lateness = (woke - pending.scheduled) - pending.deadline
             self.monitor.update { $0.recordLateness(lateness) }
             return pending.deadline
@@ -186,9 +201,9 @@ package struct IntervalTimerCore: Sendable {
 
     private mutating func driftCorrectedWait(now before: Duration) -> Wait {
         self.phase = .driftCorrected
-        guard var state = self.drift else { return .finished }
+        guard var state = self.details.drift else { return .finished }
         let tick = state.tick(now: before - self.origin)
-        self.drift = state
+        self.details.drift = state
         if let wake = tick.wake {
             let counters = state.statistics
             self.monitor.update { statistics in
@@ -206,17 +221,18 @@ package struct IntervalTimerCore: Sendable {
     }
 
     private func logWake(_ wake: TimerWake) {
-        let name = self.name
+        let name = self.details.name
+        let logger = self.details.logger
         switch wake.kind {
         case .late:
-            self.logger.info(
+            logger.info(
                 """
                 Timer \(name) woke up too late, with a drift of +\(wake.drift.magnitude.pythonRepr) \
                 runtime=\(wake.runtime.pythonRepr) sleeptime=\(wake.sleepTime.pythonRepr)
                 """
             )
         case .early:
-            self.logger.info(
+            logger.info(
                 """
                 Timer \(name) woke up too early, with a drift of -\(wake.drift.magnitude.pythonRepr) \
                 runtime=\(wake.runtime.pythonRepr) sleeptime=\(wake.sleepTime.pythonRepr)
@@ -224,7 +240,7 @@ package struct IntervalTimerCore: Sendable {
             )
         case .onTime:
             guard self.logsEachTick else { return }
-            self.logger.debug(
+            logger.debug(
                 """
                 Timer \(name) woke up - iteration=\(wake.iteration) \
                 time_spent_sleeping=\(wake.sleepTime.pythonRepr) drift=\(wake.drift.pythonRepr) \
@@ -235,9 +251,9 @@ package struct IntervalTimerCore: Sendable {
     }
 
     private func logOverlap(runtime: Duration) {
-        self.logger.warning(
+        self.details.logger.warning(
             """
-            Timer \(self.name) is overlapping \
+            Timer \(self.details.name) is overlapping \
             (interval=\(self.interval.pythonRepr) runtime=\(runtime.pythonRepr))
             """
         )
