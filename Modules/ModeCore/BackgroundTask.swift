@@ -201,13 +201,21 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> Iterator {
         let clock = self.timer.clock
-        return Iterator(runtime: self.runtime, clock: clock, core: IntervalTimerCore(self.timer, origin: clock.now.offset))
+        return Iterator(
+            runtime: self.runtime,
+            clock: clock,
+            core: IntervalTimerCore(self.timer, origin: clock.now.offset),
+            sleeper: nil
+        )
     }
 
     struct Iterator: AsyncIteratorProtocol {
         let runtime: ServiceRuntime
         let clock: ServiceTimerClock
         var core: IntervalTimerCore
+        /// The task's sleeper on the clock's shared scheduler, when the task holds one (see
+        /// `TimerScheduler.withSleeper`); without it each sleep makes its own.
+        var sleeper: TimerScheduler.Sleeper?
 
         mutating func next(isolation actor: isolated (any Actor)?) async -> Duration? {
             guard !self.runtime.shouldStop else { return nil }
@@ -246,7 +254,11 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
             do {
                 if let (scheduler, shift) = self.clock.scheduler {
                     let tolerance = Swift.max(self.core.tolerance ?? .zero, self.clock.coalescing)
-                    try await scheduler.sleep(until: deadline + shift, tolerance: tolerance)
+                    if let sleeper = self.sleeper {
+                        try await scheduler.sleep(sleeper, until: deadline + shift, tolerance: tolerance)
+                    } else {
+                        try await scheduler.sleep(until: deadline + shift, tolerance: tolerance)
+                    }
                 } else {
                     try await self.clock.sleepBounded(until: deadline, tolerance: self.core.tolerance)
                 }

@@ -25,6 +25,23 @@ struct ServiceTimerLoop: Sendable {
         if self.runFirst, !runtime.shouldStop {
             try await self.onError.run(self.name, runtime: runtime, self.body)
         }
+        guard let scheduler = ticks.clock.scheduler?.scheduler else {
+            try await self.tick(&ticks, meter: &meter, runtime)
+            return
+        }
+        // One sleeper for the timer's whole life: its cancellation handler is installed once, not per tick.
+        try await scheduler.withSleeper { sleeper in
+            ticks.sleeper = sleeper
+            try await self.tick(&ticks, meter: &meter, runtime)
+        }
+    }
+
+    /// Runs the body at every tick until the ticks end.
+    private func tick(
+        _ ticks: inout ServiceTimerSequence.Iterator,
+        meter: inout TimerTickMeter?,
+        _ runtime: ServiceRuntime
+    ) async throws {
         while await ticks.next() != nil {
             meter?.tick()
             try await self.onError.run(self.name, runtime: runtime, self.body)
