@@ -217,6 +217,7 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
         /// `TimerScheduler.withSleeper`); without it each sleep makes its own.
         var sleeper: TimerScheduler.Sleeper?
 
+        @inline(__always)
         mutating func next(isolation actor: isolated (any Actor)?) async -> Duration? {
             guard !self.runtime.shouldStop else { return nil }
             while true {
@@ -242,6 +243,7 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
             }
         }
 
+        @inline(__always)
         mutating func next() async -> Duration? {
             await self.next(isolation: #isolation)
         }
@@ -250,6 +252,7 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
         ///
         /// On a real clock it goes straight to the shared scheduler (what ``ServiceTimerClock/sleep(until:tolerance:)``
         /// does, minus two async frames per tick); the scheduler's driver bounds its own sleeps.
+        @inline(__always)
         private func sleep(until deadline: Duration) async -> Bool {
             do {
                 if let (scheduler, shift) = self.clock.scheduler {

@@ -37,6 +37,7 @@ struct ServiceTimerLoop: Sendable {
     }
 
     /// Runs the body at every tick until the ticks end.
+    @inline(__always)
     private func tick(
         _ ticks: inout ServiceTimerSequence.Iterator,
         meter: inout TimerTickMeter?,
