@@ -26,6 +26,9 @@ import ModeConcurrencyHelpers
 ///   ``ServiceTimerClock/coalescing(for:)`` (2% of the interval, at most 1 ms), so that timers spread by
 ///   their jitter are still woken in batches.
 ///
+/// - A timer holds one sleeper for its whole life (``withSleeper(_:)``): one cancellation handler for all its
+///   sleeps, one lock acquisition per sleep. ``sleep(until:tolerance:)`` makes a sleeper for one sleep.
+///
 /// Only real clocks use it (``ServiceTimerClock`` picks ``continuous`` or ``suspending``); timers on other
 /// clocks, such as ModeTesting's `ManualClock`, sleep on their clock directly, so tests still see one
 /// sleeper per timer. Tests of the scheduler itself make one on a manual clock.
