@@ -1,4 +1,5 @@
 import Logging
+import ModeConcurrencyHelpers
 
 /// The part of an ``IntervalTimer``'s iteration that needs no clock and does not wait: where the next deadline
 /// is, and what to count and log once the timer woke.
@@ -62,7 +63,8 @@ package struct IntervalTimerCore {
     package let interval: Duration
     /// How late the clock may wake the timer (`nil`: as close as it can).
     package let tolerance: Duration?
-    private let monitor: TimerMonitor
+    /// The monitor's counters themselves, one pointer hop (one cache line per tick) nearer than the monitor.
+    private let monitor: Locked<TimerStatistics>
     private let origin: Duration
     private let maxDrift: Duration
     private let isFixedRate: Bool
@@ -78,7 +80,7 @@ package struct IntervalTimerCore {
     package init<C: Clock>(_ timer: IntervalTimer<C>, origin: Duration) {
         self.interval = timer.interval
         self.tolerance = timer.tolerance
-        self.monitor = timer.monitor
+        self.monitor = timer.monitor.value
         self.origin = origin
         self.maxDrift = Swift.min(timer.interval * 0.3, .milliseconds(1200))
         self.isFixedRate = timer.scheduling.isFixedRate
@@ -150,7 +152,7 @@ package struct IntervalTimerCore {
             let pending = self.pending
             self.details.drift?.willYield(now: woke - self.origin)
             let lateness = (woke - pending.scheduled) - pending.deadline
-            self.monitor.update { $0.recordLateness(lateness) }
+            self.monitor.withLock { $0.recordLateness(lateness) }
             return pending.deadline
         case .finished:
             return nil
@@ -172,7 +174,7 @@ package struct IntervalTimerCore {
             kind = lateness > .zero ? .late : .early
         }
         let overlapping = pending.overlapRuntime != nil
-        self.monitor.update { statistics in
+        self.monitor.withLock { statistics in
             statistics.iteration += 1
             statistics.recordLateness(lateness)
             if overlapping { statistics.overlaps += 1 }
@@ -206,7 +208,7 @@ package struct IntervalTimerCore {
         self.details.drift = state
         if let wake = tick.wake {
             let counters = state.statistics
-            self.monitor.update { statistics in
+            self.monitor.withLock { statistics in
                 statistics.iteration = counters.iteration
                 statistics.drifting = counters.drifting
                 statistics.driftingEarly = counters.driftingEarly
