@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Work a service runs for as long as it runs, declared in `backgroundTasks()`.
 ///
@@ -217,9 +218,13 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
         /// `TimerScheduler.withSleeper`); without it each sleep makes its own.
         var sleeper: TimerScheduler.Sleeper?
 
+        /// The runtime's `shouldStop`, read without its lock (see `ServiceRuntime.stopFlag`): one cache line per
+        /// check instead of three.
+        private var shouldStop: Bool { self.runtime.stopFlag.load(ordering: .acquiring) }
+
         @inline(__always)
         mutating func next(isolation actor: isolated (any Actor)?) async -> Duration? {
-            guard !self.runtime.shouldStop else { return nil }
+            guard !self.shouldStop else { return nil }
             while true {
                 if Task.isCancelled { self.core.finish() }
                 switch self.core.nextWait(now: self.clock.now.offset) {
@@ -238,7 +243,7 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
                     }
                 }
                 if let slept = self.core.wake(now: self.clock.now.offset) {
-                    return self.runtime.shouldStop ? nil : slept
+                    return self.shouldStop ? nil : slept
                 }
             }
         }
@@ -268,7 +273,7 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
             } catch {
                 return false
             }
-            return !self.runtime.shouldStop && !Task.isCancelled
+            return !self.shouldStop && !Task.isCancelled
         }
     }
 }

@@ -1,6 +1,7 @@
 import Logging
 import ModeConcurrencyHelpers
 import ModeLogging
+import Synchronization
 
 /// The engine of one service: its state machine, children, owned tasks, flags, cleanups and beacon node.
 ///
@@ -33,6 +34,10 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     /// The async lock of `start()`, `stop()` and `restart()`; its state lives in ``state``.
     var lifecycle: LifecycleLock { LifecycleLock(runtime: self) }
     let state: Locked<State>
+    /// A copy of `shouldStop` readable without the lock, for service timers, which check it at every tick: with
+    /// thousands of services the lock and the flags sit on cache lines that are cold by the next tick. Written
+    /// under the lock by `signal()` (which every change of the stop or crash flag is followed by) and `reset()`.
+    let stopFlag = Atomic<Bool>(false)
 
     /// Creates a runtime with `configuration`.
     public init(configuration: ServiceConfiguration = ServiceConfiguration()) {
@@ -198,7 +203,10 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
 
     /// Wakes every waiter whose condition now holds; call after any change a waiter may wait for.
     func signal() {
-        let ready = self.state.withLock { $0.satisfiedWaiters() }
+        let ready = self.state.withLock { state in
+            self.stopFlag.store(state.shouldStop, ordering: .releasing)
+            return state.satisfiedWaiters()
+        }
         for continuation in ready.waits { continuation.resume(returning: true) }
         guard !ready.sleeps.isEmpty else { return }
         let alarms = self.clock.alarms
@@ -1015,6 +1023,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             state.crashed = false
             state.crashReason = nil
             state.acceptingTasks = true
+            self.stopFlag.store(false, ordering: .releasing)
             return state.children
         }
         self.reportTransitions()

@@ -20,32 +20,42 @@ struct ServiceTimerLoop: Sendable {
         let monitor = self.monitor ?? TimerMonitor()
         let registration = runtime.registerTimer(self.name, interval: self.interval, monitor: monitor)
         defer { runtime.unregisterTimer(registration) }
-        var meter = runtime.timerMetrics(self.name).map { TimerTickMeter($0, monitor: monitor) }
-        var ticks = try self.makeTicks(runtime, monitor: monitor)
+        var ticking = Ticking(
+            ticks: try self.makeTicks(runtime, monitor: monitor),
+            meter: runtime.timerMetrics(self.name).map { TimerTickMeter($0, monitor: monitor) },
+            name: self.name,
+            onError: self.onError,
+            body: self.body
+        )
         if self.runFirst, !runtime.shouldStop {
             try await self.onError.run(self.name, runtime: runtime, self.body)
         }
-        guard let scheduler = ticks.clock.scheduler?.scheduler else {
-            try await self.tick(&ticks, meter: &meter, runtime)
+        guard let scheduler = ticking.ticks.clock.scheduler?.scheduler else {
+            try await ticking.run(runtime)
             return
         }
         // One sleeper for the timer's whole life: its cancellation handler is installed once, not per tick.
         try await scheduler.withSleeper { sleeper in
-            ticks.sleeper = sleeper
-            try await self.tick(&ticks, meter: &meter, runtime)
+            ticking.ticks.sleeper = sleeper
+            try await ticking.run(runtime)
         }
     }
 
-    /// Runs the body at every tick until the ticks end.
-    @inline(__always)
-    private func tick(
-        _ ticks: inout ServiceTimerSequence.Iterator,
-        meter: inout TimerTickMeter?,
-        _ runtime: ServiceRuntime
-    ) async throws {
-        while await ticks.next() != nil {
-            meter?.tick()
-            try await self.onError.run(self.name, runtime: runtime, self.body)
+    /// Everything a tick reads, side by side in one value (one stretch of the task's memory).
+    private struct Ticking {
+        var ticks: ServiceTimerSequence.Iterator
+        var meter: TimerTickMeter?
+        let name: String
+        let onError: TimerErrorPolicy
+        let body: @Sendable () async throws -> Void
+
+        /// Runs the body at every tick until the ticks end.
+        @inline(__always)
+        mutating func run(_ runtime: ServiceRuntime) async throws {
+            while await self.ticks.next() != nil {
+                self.meter?.tick()
+                try await self.onError.run(self.name, runtime: runtime, self.body)
+            }
         }
     }
 
