@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Work a service runs for as long as it runs, declared in `backgroundTasks()`.
 ///
@@ -66,15 +67,22 @@ public struct TimerErrorPolicy: Hashable, Sendable, CustomStringConvertible {
     public var description: String { self.value == .crash ? "crash" : "logAndContinue" }
 
     /// Runs `body`, applying the policy to what it throws (`CancellationError` always passes through).
+    ///
+    /// The error handling is a separate synchronous step: this runs on every tick of every timer, and its
+    /// async frame (one more stretch of task memory touched per tick) stays small that way.
     func run(_ name: String, runtime: ServiceRuntime, _ body: @Sendable () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let error as CancellationError {
-            throw error
         } catch {
-            guard self.value == .logAndContinue else { throw error }
-            runtime.log(.error, "Timer \(name) raised \(error); it keeps running")
+            try self.handle(error, name: name, runtime: runtime)
         }
+    }
+
+    /// Rethrows `error`, or logs it when the policy is to continue (never a `CancellationError`).
+    private func handle(_ error: any Error, name: String, runtime: ServiceRuntime) throws {
+        if error is CancellationError { throw error }
+        guard self.value == .logAndContinue else { throw error }
+        runtime.log(.error, "Timer \(name) raised \(error); it keeps running")
     }
 }
 
@@ -127,36 +135,18 @@ extension BackgroundTask {
         } catch {
             invalid = error as? ServiceError
         }
-        return Self(name: name, invalid: invalid) { runtime in
-            let monitor = monitor ?? TimerMonitor()
-            let registration = runtime.registerTimer(name, interval: interval, monitor: monitor)
-            defer { runtime.unregisterTimer(registration) }
-            var meter = runtime.timerMetrics(name).map { TimerTickMeter($0, monitor: monitor) }
-            let ticks = ServiceTimerSequence(
-                runtime: runtime,
-                timer: try IntervalTimer(
-                    every: interval,
-                    name: name,
-                    scheduling: scheduling,
-                    jitter: jitter,
-                    logger: runtime.serviceLogger,
-                    monitor: monitor,
-                    tolerance: tolerance,
-                    clock: ServiceTimerClock(
-                        runtime: runtime,
-                        wakesOnStop: false,
-                        coalescing: ServiceTimerClock.coalescing(for: interval)
-                    )
-                )
-            )
-            if runFirst, !runtime.shouldStop {
-                try await onError.run(name, runtime: runtime, body)
-            }
-            for await _ in ticks {
-                meter?.tick()
-                try await onError.run(name, runtime: runtime, body)
-            }
-        }
+        let loop = ServiceTimerLoop(
+            name: name,
+            interval: interval,
+            runFirst: runFirst,
+            scheduling: scheduling,
+            jitter: jitter,
+            onError: onError,
+            monitor: monitor,
+            tolerance: tolerance,
+            body: body
+        )
+        return Self(name: name, invalid: invalid) { runtime in try await loop.run(runtime) }
     }
 }
 
@@ -198,6 +188,11 @@ extension Service {
 }
 
 /// An interval timer that ends as soon as its service should stop.
+///
+/// It drives the timer's ``IntervalTimerCore`` on the concrete ``ServiceTimerClock`` itself rather than
+/// through `IntervalTimer<ServiceTimerClock>.AsyncIterator`: a generic iterator of another module runs
+/// unspecialized (type metadata looked up and witnesses called on every tick) and adds async frames, each one
+/// more cold cache line per tick when thousands of services tick. One async call per tick remains: the sleep.
 struct ServiceTimerSequence: AsyncSequence, Sendable {
     typealias Element = Duration
     typealias Failure = Never
@@ -205,21 +200,80 @@ struct ServiceTimerSequence: AsyncSequence, Sendable {
     let runtime: ServiceRuntime
     let timer: IntervalTimer<ServiceTimerClock>
 
-    func makeAsyncIterator() -> Iterator { Iterator(runtime: self.runtime, base: self.timer.makeAsyncIterator()) }
+    func makeAsyncIterator() -> Iterator {
+        let clock = self.timer.clock
+        return Iterator(
+            runtime: self.runtime,
+            clock: clock,
+            core: IntervalTimerCore(self.timer, origin: clock.now.offset),
+            sleeper: nil
+        )
+    }
 
     struct Iterator: AsyncIteratorProtocol {
         let runtime: ServiceRuntime
-        var base: IntervalTimer<ServiceTimerClock>.AsyncIterator
+        let clock: ServiceTimerClock
+        var core: IntervalTimerCore
+        /// The task's sleeper on the clock's shared scheduler, when the task holds one (see
+        /// `TimerScheduler.withSleeper`); without it each sleep makes its own.
+        var sleeper: TimerScheduler.Sleeper?
 
+        /// The runtime's `shouldStop`, read without its lock (see `ServiceRuntime.stopFlag`): one cache line per
+        /// check instead of three.
+        private var shouldStop: Bool { self.runtime.stopFlag.load(ordering: .acquiring) }
+
+        @inline(__always)
         mutating func next(isolation actor: isolated (any Actor)?) async -> Duration? {
-            guard !self.runtime.shouldStop, let slept = await self.base.next(isolation: actor),
-                !self.runtime.shouldStop
-            else { return nil }
-            return slept
+            guard !self.shouldStop else { return nil }
+            while true {
+                if Task.isCancelled { self.core.finish() }
+                switch self.core.nextWait(now: self.clock.now.offset) {
+                case .finished:
+                    return nil
+                case .sleep(let deadline):
+                    guard await self.sleep(until: deadline) else {
+                        self.core.finish()
+                        return nil
+                    }
+                case .yield:
+                    await Task.yield()
+                    if Task.isCancelled {
+                        self.core.finish()
+                        return nil
+                    }
+                }
+                if let slept = self.core.wake(now: self.clock.now.offset) {
+                    return self.shouldStop ? nil : slept
+                }
+            }
         }
 
+        @inline(__always)
         mutating func next() async -> Duration? {
             await self.next(isolation: #isolation)
+        }
+
+        /// Sleeps until the offset `deadline`; `false` when the sleep was cancelled or the service should stop.
+        ///
+        /// On a real clock it goes straight to the shared scheduler (what ``ServiceTimerClock/sleep(until:tolerance:)``
+        /// does, minus two async frames per tick); the scheduler's driver bounds its own sleeps.
+        @inline(__always)
+        private func sleep(until deadline: Duration) async -> Bool {
+            do {
+                if let (scheduler, shift) = self.clock.scheduler {
+                    let tolerance = Swift.max(self.core.tolerance ?? .zero, self.clock.coalescing)
+                    if let sleeper = self.sleeper {
+                        try await scheduler.sleep(sleeper, until: deadline + shift, tolerance: tolerance)
+                    } else {
+                        try await scheduler.sleep(until: deadline + shift, tolerance: tolerance)
+                    }
+                } else {
+                    try await self.clock.sleepBounded(until: deadline, tolerance: self.core.tolerance)
+                }
+            } catch {
+                return false
+            }
+            return !self.shouldStop && !Task.isCancelled
         }
     }
 }

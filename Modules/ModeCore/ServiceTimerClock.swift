@@ -1,3 +1,5 @@
+import ModeConcurrencyHelpers
+
 /// The clock a service's timers run on: the service's own clock, whose sleeps end the timer once the service
 /// is asked to stop or crashes.
 ///
@@ -77,6 +79,17 @@ public struct ServiceTimerClock: Clock, Sendable {
 
     /// Zero: the resolution of the wrapped clock is not known.
     public var minimumResolution: Duration { .zero }
+
+    /// Sleeps until the offset `deadline` in steps the clock accepts (what `sleepBounded(until:tolerance:)`
+    /// does for any clock), without the generic layer: service timers call it on every tick.
+    func sleepBounded(until deadline: Duration, tolerance: Duration?) async throws {
+        var now = self.serviceClock.now
+        while deadline - now > Self.longestSleepStep {
+            try await self.sleep(until: Instant(offset: now + Self.longestSleepStep), tolerance: tolerance)
+            now = self.serviceClock.now
+        }
+        try await self.sleep(until: Instant(offset: deadline), tolerance: tolerance)
+    }
 
     /// Sleeps until `deadline`.
     ///

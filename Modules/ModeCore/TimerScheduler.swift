@@ -26,6 +26,9 @@ import ModeConcurrencyHelpers
 ///   ``ServiceTimerClock/coalescing(for:)`` (2% of the interval, at most 1 ms), so that timers spread by
 ///   their jitter are still woken in batches.
 ///
+/// - A timer holds one sleeper for its whole life (``withSleeper(_:)``): one cancellation handler for all its
+///   sleeps, one lock acquisition per sleep. ``sleep(until:tolerance:)`` makes a sleeper for one sleep.
+///
 /// Only real clocks use it (``ServiceTimerClock`` picks ``continuous`` or ``suspending``); timers on other
 /// clocks, such as ModeTesting's `ManualClock`, sleep on their clock directly, so tests still see one
 /// sleeper per timer. Tests of the scheduler itself make one on a manual clock.
@@ -56,23 +59,50 @@ package final class TimerScheduler: Sendable {
     /// - Throws: `CancellationError` when the task is cancelled, before or during the sleep.
     package func sleep(until deadline: Duration, tolerance: Duration? = nil) async throws {
         try Task.checkCancellation()
-        let token = self.state.withLock { $0.reserve() }
+        try await self.withSleeper { sleeper in
+            try await self.sleep(sleeper, until: deadline, tolerance: tolerance)
+        }
+    }
+
+    /// Runs `body` with a sleeper of its own, for as many sleeps (one at a time) as it makes.
+    ///
+    /// A timer sleeps once per tick: holding one sleeper for its whole life, it installs its cancellation
+    /// handler once rather than at every sleep (each install and removal touches the task's status, and the
+    /// handler's frame is one more piece of task memory per tick) and takes the lock once per sleep, not twice.
+    /// When the task is cancelled, a sleep in progress ends at once with `CancellationError`, and so does
+    /// every later one (a task cancelled already gets a sleeper whose first sleep throws).
+    ///
+    /// - Throws: Whatever `body` throws.
+    package func withSleeper(_ body: (Sleeper) async throws -> Void) async throws {
+        let sleeper = self.state.withLock { $0.reserve() }
+        defer {
+            let change = self.state.withLock { $0.release(sleeper) }
+            self.apply(change)
+        }
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                let outcome = self.state.withLock { state in
-                    state.arm(token, deadline: deadline, tolerance: tolerance, continuation: continuation)
-                }
-                switch outcome {
-                case .cancelled:
-                    continuation.resume(throwing: CancellationError())
-                case .armed(let change):
-                    self.apply(change)
-                }
-            }
+            try await body(sleeper)
         } onCancel: {
-            let (continuation, change) = self.state.withLock { $0.cancel(token) }
+            let (continuation, change) = self.state.withLock { $0.cancel(sleeper) }
             continuation?.resume(throwing: CancellationError())
             self.apply(change)
+        }
+    }
+
+    /// Sleeps until the clock reaches `deadline` (an offset on ``clock``), as `sleeper`, which belongs to the
+    /// calling task (see ``withSleeper(_:)``).
+    ///
+    /// - Throws: `CancellationError` when the task was cancelled, before or during the sleep.
+    package func sleep(_ sleeper: Sleeper, until deadline: Duration, tolerance: Duration? = nil) async throws {
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            let outcome = self.state.withLock { state in
+                state.arm(sleeper, deadline: deadline, tolerance: tolerance, continuation: continuation)
+            }
+            switch outcome {
+            case .cancelled:
+                continuation.resume(throwing: CancellationError())
+            case .armed(let change):
+                self.apply(change)
+            }
         }
     }
 
@@ -110,10 +140,11 @@ package final class TimerScheduler: Sendable {
 }
 
 extension TimerScheduler {
-    /// A sleeper's claim on a slot, from before its continuation exists until it is resumed.
-    struct Token: Sendable {
+    /// A claim on one slot of the scheduler, held by one task for a sequence of sleeps (see ``withSleeper(_:)``).
+    package struct Sleeper: Sendable {
         let slot: Int
-        let generation: UInt64
+        /// Tells this claim from earlier and later ones on the same slot.
+        let owner: UInt64
     }
 
     /// What the driver should be after a change: a task to cancel, a new driver to start.
@@ -143,11 +174,16 @@ extension TimerScheduler {
     struct Slot: Sendable {
         enum Phase: Sendable {
             case free
-            case reserved
+            /// Held by a sleeper that does not sleep now.
+            case idle
+            /// Held by a sleeper whose task was cancelled: every sleep of it throws at once.
             case cancelled
             case waiting(UnsafeContinuation<Void, any Error>)
         }
-        var generation: UInt64 = 0
+        /// The claim holding the slot (see ``Sleeper``).
+        var owner: UInt64 = 0
+        /// The generation of the heap element of the current sleep; earlier elements of the slot are stale.
+        var armed: UInt64 = 0
         var phase = Phase.free
         var tolerance: Duration?
     }
@@ -175,8 +211,8 @@ extension TimerScheduler {
         var nextDriver: UInt64 = 1
         var driver: Driver?
 
-        mutating func reserve() -> Token {
-            let generation = self.nextGeneration
+        mutating func reserve() -> Sleeper {
+            let owner = self.nextGeneration
             self.nextGeneration += 1
             let slot: Int
             if let free = self.freeSlots.popLast() {
@@ -185,24 +221,26 @@ extension TimerScheduler {
                 slot = self.slots.count
                 self.slots.append(Slot())
             }
-            self.slots[slot].generation = generation
-            self.slots[slot].phase = .reserved
-            return Token(slot: slot, generation: generation)
+            self.slots[slot].owner = owner
+            self.slots[slot].phase = .idle
+            return Sleeper(slot: slot, owner: owner)
         }
 
         mutating func arm(
-            _ token: Token,
+            _ sleeper: Sleeper,
             deadline: Duration,
             tolerance: Duration?,
             continuation: UnsafeContinuation<Void, any Error>
         ) -> ArmOutcome {
-            if case .cancelled = self.slots[token.slot].phase {
-                self.release(token.slot)
+            guard self.slots[sleeper.slot].owner == sleeper.owner, case .idle = self.slots[sleeper.slot].phase else {
                 return .cancelled
             }
             let tolerance = tolerance.flatMap { $0 > .zero ? $0 : nil }
-            self.slots[token.slot].phase = .waiting(continuation)
-            self.slots[token.slot].tolerance = tolerance
+            let generation = self.nextGeneration
+            self.nextGeneration += 1
+            self.slots[sleeper.slot].armed = generation
+            self.slots[sleeper.slot].phase = .waiting(continuation)
+            self.slots[sleeper.slot].tolerance = tolerance
             self.live += 1
             if let tolerance {
                 if let index = self.tolerances.firstIndex(where: { $0.tolerance == tolerance }) {
@@ -213,7 +251,7 @@ extension TimerScheduler {
             } else {
                 self.strict += 1
             }
-            self.heap.insert(Entry(deadline: deadline, generation: token.generation, slot: token.slot))
+            self.heap.insert(Entry(deadline: deadline, generation: generation, slot: sleeper.slot))
             var change = DriverChange()
             if let driver = self.driver {
                 // A driver that has no target yet computes it from the heap when it first runs.
@@ -227,30 +265,46 @@ extension TimerScheduler {
             return .armed(change)
         }
 
-        /// Removes the sleeper of `token`; its continuation (if armed) is for the caller to resume.
-        mutating func cancel(_ token: Token) -> (UnsafeContinuation<Void, any Error>?, DriverChange) {
-            guard self.slots[token.slot].generation == token.generation else { return (nil, DriverChange()) }
-            switch self.slots[token.slot].phase {
-            case .reserved:
-                self.slots[token.slot].phase = .cancelled
+        /// Marks `sleeper` cancelled and takes it out of the heap if it waits; its continuation (if it waited)
+        /// is for the caller to resume.
+        mutating func cancel(_ sleeper: Sleeper) -> (UnsafeContinuation<Void, any Error>?, DriverChange) {
+            guard self.slots[sleeper.slot].owner == sleeper.owner else { return (nil, DriverChange()) }
+            switch self.slots[sleeper.slot].phase {
+            case .idle:
+                self.slots[sleeper.slot].phase = .cancelled
                 return (nil, DriverChange())
             case .waiting(let continuation):
-                self.unwait(token.slot)
-                self.release(token.slot)
-                self.stale += 1
-                var change = DriverChange()
-                if self.live == 0 {
-                    change.retired = self.driver?.task
-                    self.driver = nil
-                    self.heap = Heap()  // the last timer stopped: give the memory back
-                    self.stale = 0
-                } else if self.stale > 64 && self.stale > self.heap.count / 2 {
-                    self.compact()
-                }
-                return (continuation, change)
+                self.slots[sleeper.slot].phase = .cancelled
+                return (continuation, self.abandon(sleeper.slot))
             case .free, .cancelled:
                 return (nil, DriverChange())
             }
+        }
+
+        /// Gives the slot of `sleeper` back (its task no longer sleeps on it).
+        mutating func release(_ sleeper: Sleeper) -> DriverChange {
+            guard self.slots[sleeper.slot].owner == sleeper.owner else { return DriverChange() }
+            var change = DriverChange()
+            if case .waiting = self.slots[sleeper.slot].phase { change = self.abandon(sleeper.slot) }
+            self.slots[sleeper.slot] = Slot()
+            self.freeSlots.append(sleeper.slot)
+            return change
+        }
+
+        /// Stops counting the waiting sleeper of `slot`, whose heap element becomes stale.
+        private mutating func abandon(_ slot: Int) -> DriverChange {
+            self.unwait(slot)
+            self.stale += 1
+            var change = DriverChange()
+            if self.live == 0 {
+                change.retired = self.driver?.task
+                self.driver = nil
+                self.heap = Heap()  // the last timer stopped: give the memory back
+                self.stale = 0
+            } else if self.stale > 64 && self.stale > self.heap.count / 2 {
+                self.compact()
+            }
+            return change
         }
 
         /// Records the task of driver `id`; `true` if that driver was replaced meanwhile (cancel the task).
@@ -270,7 +324,7 @@ extension TimerScheduler {
             guard self.driver?.id == id else { return nil }
             while let top = self.heap.min {
                 let slot = self.slots[top.slot]
-                guard slot.generation == top.generation, case .waiting(let continuation) = slot.phase else {
+                guard slot.armed == top.generation, case .waiting(let continuation) = slot.phase else {
                     _ = self.heap.popMin()
                     self.stale -= 1
                     continue
@@ -285,7 +339,7 @@ extension TimerScheduler {
                 }
                 _ = self.heap.popMin()
                 self.unwait(top.slot)
-                self.release(top.slot)
+                self.slots[top.slot].phase = .idle
                 due.append(continuation)
             }
             self.driver = nil
@@ -302,7 +356,9 @@ extension TimerScheduler {
 
         private mutating func unwait(_ slot: Int) {
             self.live -= 1
-            guard let tolerance = self.slots[slot].tolerance else {
+            let tolerance = self.slots[slot].tolerance
+            self.slots[slot].tolerance = nil
+            guard let tolerance else {
                 self.strict -= 1
                 return
             }
@@ -320,18 +376,12 @@ extension TimerScheduler {
             return smallest ?? .zero
         }
 
-        private mutating func release(_ slot: Int) {
-            self.slots[slot].phase = .free
-            self.slots[slot].tolerance = nil
-            self.freeSlots.append(slot)
-        }
-
         /// Drops the stale elements and rebuilds the heap.
         private mutating func compact() {
             let slots = self.slots
             self.heap = Heap(
                 self.heap.unordered.filter { entry in
-                    guard slots[entry.slot].generation == entry.generation, case .waiting = slots[entry.slot].phase
+                    guard slots[entry.slot].armed == entry.generation, case .waiting = slots[entry.slot].phase
                     else { return false }
                     return true
                 }

@@ -131,201 +131,47 @@ public struct IntervalTimer<C: Clock>: AsyncSequence, Sendable where C.Duration 
 
     /// The iterator of an ``IntervalTimer``; it belongs to one task.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        private enum Phase {
-            case initial
-            case fixedRate(anchor: C.Instant, lastWake: C.Instant)
-            case driftCorrected(TimerDriftState)
-            case finished
-        }
-
-        private let timer: IntervalTimer
+        private let clock: C
         private let origin: C.Instant
-        private let maxDrift: Duration
-        private var phase = Phase.initial
-        private var delivered = 0
-        /// Whether the logger took debug lines when iteration started: the per-tick line is then written,
-        /// and otherwise not even prepared (reading the level costs a cache miss per tick with many timers).
-        private let logsEachTick: Bool
+        private var core: IntervalTimerCore
 
         init(timer: IntervalTimer) {
-            self.timer = timer
+            self.clock = timer.clock
             self.origin = timer.clock.now
-            self.maxDrift = Swift.min(timer.interval * 0.3, .milliseconds(1200))
-            self.logsEachTick = timer.logger.logLevel <= .debug
+            self.core = IntervalTimerCore(timer, origin: .zero)
         }
 
         /// Sleeps until the next tick and returns the sleep done, or `nil` once the task is cancelled.
         public mutating func next(isolation actor: isolated (any Actor)?) async -> Duration? {
-            if Task.isCancelled { self.phase = .finished }
-            switch self.phase {
-            case .finished:
-                return nil
-            case .initial:
-                let now = self.timer.clock.now
-                let delay = self.timer.jitter.delay(for: self.timer.interval)
-                if self.timer.scheduling.isFixedRate {
-                    let scheduled = now.advanced(by: delay + self.timer.interval)
-                    return await self.fixedRateTick(scheduled: scheduled, now: now, overlapRuntime: nil)
+            while true {
+                if Task.isCancelled { self.core.finish() }
+                switch self.core.nextWait(now: self.origin.duration(to: self.clock.now)) {
+                case .finished:
+                    return nil
+                case .sleep(let deadline):
+                    do {
+                        try await self.clock.sleepBounded(
+                            until: self.origin.advanced(by: deadline),
+                            tolerance: self.core.tolerance
+                        )
+                    } catch {
+                        self.core.finish()
+                        return nil
+                    }
+                case .yield:
+                    await Task.yield()
                 }
-                if delay > .zero {
-                    guard await self.sleep(until: now.advanced(by: delay)) else { return nil }
+                if Task.isCancelled {
+                    self.core.finish()
+                    return nil
                 }
-                let start = self.origin.duration(to: self.timer.clock.now)
-                let state = TimerDriftState(
-                    interval: self.timer.interval,
-                    maxDriftCorrection: self.timer.maxDriftCorrection,
-                    now: start
-                )
-                return await self.driftCorrectedTick(state)
-            case .fixedRate(let anchor, let lastWake):
-                let now = self.timer.clock.now
-                let runtime = lastWake.duration(to: now)
-                let overlapRuntime = runtime > self.timer.interval ? runtime : nil
-                if let overlapRuntime { self.logOverlap(runtime: overlapRuntime) }
-                return await self.fixedRateTick(
-                    scheduled: anchor.advanced(by: self.timer.interval),
-                    now: now,
-                    overlapRuntime: overlapRuntime
-                )
-            case .driftCorrected(let state):
-                return await self.driftCorrectedTick(state)
+                if let slept = self.core.wake(now: self.origin.duration(to: self.clock.now)) { return slept }
             }
         }
 
         /// Sleeps until the next tick and returns the sleep done, or `nil` once the task is cancelled.
         public mutating func next() async -> Duration? {
             await self.next(isolation: #isolation)
-        }
-
-        private mutating func fixedRateTick(
-            scheduled: C.Instant,
-            now: C.Instant,
-            overlapRuntime: Duration?
-        ) async -> Duration? {
-            let deadline = Swift.max(scheduled, now)
-            if deadline > now {
-                guard await self.sleep(until: deadline) else { return nil }
-            } else {
-                await Task.yield()
-                if Task.isCancelled { return self.finish() }
-            }
-            let woke = self.timer.clock.now
-            let lateness = scheduled.duration(to: woke)
-            let sleepTime = now.duration(to: woke)
-            var kind = TimerWake.Kind.onTime
-            if self.timer.interval >= .seconds(1) && lateness.magnitude >= self.maxDrift {
-                kind = lateness > .zero ? .late : .early
-            }
-            self.timer.monitor.update { statistics in
-                statistics.iteration += 1
-                statistics.recordLateness(lateness)
-                if overlapRuntime != nil { statistics.overlaps += 1 }
-                if kind == .late { statistics.driftingLate += 1 }
-                if kind == .early { statistics.driftingEarly += 1 }
-                if kind != .onTime { statistics.drifting += 1 }
-            }
-            let wake = TimerWake(
-                kind: kind,
-                iteration: self.delivered,
-                drift: .zero - lateness,
-                runtime: overlapRuntime ?? .zero,
-                sleepTime: sleepTime,
-                newInterval: self.timer.interval,
-                sinceEpoch: self.origin.duration(to: woke),
-                isOverlapping: overlapRuntime != nil
-            )
-            self.logWake(wake)
-            self.delivered += 1
-            self.phase = .fixedRate(anchor: deadline, lastWake: woke)
-            return now.duration(to: deadline)
-        }
-
-        private mutating func driftCorrectedTick(_ previous: TimerDriftState) async -> Duration? {
-            var state = previous
-            let before = self.timer.clock.now
-            let tick = state.tick(now: self.origin.duration(to: before))
-            if let wake = tick.wake {
-                let counters = state.statistics
-                self.timer.monitor.update { statistics in
-                    statistics.iteration = counters.iteration
-                    statistics.drifting = counters.drifting
-                    statistics.driftingEarly = counters.driftingEarly
-                    statistics.driftingLate = counters.driftingLate
-                    statistics.overlaps = counters.overlaps
-                }
-                self.logWake(wake)
-                if wake.isOverlapping { self.logOverlap(runtime: wake.runtime) }
-            }
-            if tick.sleepTime > .zero {
-                guard await self.sleep(until: before.advanced(by: tick.sleepTime)) else { return nil }
-            } else {
-                await Task.yield()
-                if Task.isCancelled { return self.finish() }
-            }
-            let woke = self.timer.clock.now
-            state.willYield(now: self.origin.duration(to: woke))
-            let lateness = before.duration(to: woke) - tick.sleepTime
-            self.timer.monitor.update { $0.recordLateness(lateness) }
-            self.phase = .driftCorrected(state)
-            return tick.sleepTime
-        }
-
-        /// Sleeps on the timer's clock; `false` (and the iterator finished) on cancellation.
-        private mutating func sleep(until deadline: C.Instant) async -> Bool {
-            do {
-                try await self.timer.clock.sleepBounded(until: deadline, tolerance: self.timer.tolerance)
-            } catch {
-                self.phase = .finished
-                return false
-            }
-            if Task.isCancelled {
-                self.phase = .finished
-                return false
-            }
-            return true
-        }
-
-        private mutating func finish() -> Duration? {
-            self.phase = .finished
-            return nil
-        }
-
-        private func logWake(_ wake: TimerWake) {
-            let name = self.timer.name
-            switch wake.kind {
-            case .late:
-                self.timer.logger.info(
-                    """
-                    Timer \(name) woke up too late, with a drift of +\(wake.drift.magnitude.pythonRepr) \
-                    runtime=\(wake.runtime.pythonRepr) sleeptime=\(wake.sleepTime.pythonRepr)
-                    """
-                )
-            case .early:
-                self.timer.logger.info(
-                    """
-                    Timer \(name) woke up too early, with a drift of -\(wake.drift.magnitude.pythonRepr) \
-                    runtime=\(wake.runtime.pythonRepr) sleeptime=\(wake.sleepTime.pythonRepr)
-                    """
-                )
-            case .onTime:
-                guard self.logsEachTick else { return }
-                self.timer.logger.debug(
-                    """
-                    Timer \(name) woke up - iteration=\(wake.iteration) \
-                    time_spent_sleeping=\(wake.sleepTime.pythonRepr) drift=\(wake.drift.pythonRepr) \
-                    new_interval=\(wake.newInterval.pythonRepr) since_epoch=\(wake.sinceEpoch.pythonRepr)
-                    """
-                )
-            }
-        }
-
-        private func logOverlap(runtime: Duration) {
-            self.timer.logger.warning(
-                """
-                Timer \(self.timer.name) is overlapping \
-                (interval=\(self.timer.interval.pythonRepr) runtime=\(runtime.pythonRepr))
-                """
-            )
         }
     }
 }

@@ -102,15 +102,12 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
 ///
 /// Safe to read from any task while the timer updates it.
 public final class TimerMonitor: Sendable {
-    private let value = Locked(TimerStatistics())
+    /// The counters; interval timers keep this reference rather than the monitor's, one hop less per tick.
+    let value = Locked(TimerStatistics())
 
     /// Creates a monitor with zeroed counters.
     public init() {}
 
     /// The counters so far.
     public var statistics: TimerStatistics { self.value.withLock { $0 } }
-
-    func update(_ body: (inout TimerStatistics) -> Void) {
-        self.value.withLock { body(&$0) }
-    }
 }

@@ -168,6 +168,88 @@ struct TimerSchedulerTests {
         #expect(!scheduler.hasDriver)
     }
 
+    @Test func aSleeperSleepsManyTimesAndCancellationEndsTheSleepInProgress() async throws {
+        let clock = ManualClock()
+        let scheduler = TimerScheduler(clock: ServiceClock(clock))
+        let woken = Locked<[Duration]>([])
+        let task = Task {
+            do {
+                try await scheduler.withSleeper { sleeper in
+                    for second in 1...10 {
+                        try await scheduler.sleep(sleeper, until: .seconds(Int64(second)))
+                        woken.withLock { $0.append(.seconds(Int64(second))) }
+                    }
+                }
+                return "finished"
+            } catch {
+                return "\(type(of: error))"
+            }
+        }
+        for second in 1...3 {
+            await self.eventually { scheduler.sleeperCount == 1 }
+            await clock.waitForSleeper(until: ManualClock.Instant(offset: .seconds(Int64(second))))
+            clock.advance(to: ManualClock.Instant(offset: .seconds(Int64(second))))
+            await self.eventually { woken.withLock { $0.count } == second }
+        }
+        #expect(woken.withLock { $0 } == [.seconds(1), .seconds(2), .seconds(3)])
+        await self.eventually { scheduler.sleeperCount == 1 }
+        task.cancel()
+        #expect(await task.value == "CancellationError")
+        #expect(woken.withLock { $0.count } == 3)
+        #expect(scheduler.sleeperCount == 0)
+        await self.eventually { !scheduler.hasDriver }
+        await clock.waitForSleepers(count: 0)
+    }
+
+    @Test func aSleeperCancelledBetweenSleepsDoesNotSleepAgain() async throws {
+        let clock = ManualClock()
+        let scheduler = TimerScheduler(clock: ServiceClock(clock))
+        let (cancelled, cancel) = AsyncStream.makeStream(of: Void.self)
+        let task = Task {
+            var outcomes: [String] = []
+            try? await scheduler.withSleeper { sleeper in
+                // Cancelled while it holds the sleeper but does not sleep: every later sleep throws at once.
+                withUnsafeCurrentTask { $0?.cancel() }
+                cancel.yield()
+                for _ in 0..<2 {
+                    do {
+                        try await scheduler.sleep(sleeper, until: .seconds(1))
+                        outcomes.append("slept")
+                    } catch {
+                        outcomes.append("\(type(of: error))")
+                    }
+                }
+            }
+            return outcomes
+        }
+        for await _ in cancelled { break }
+        #expect(await task.value == ["CancellationError", "CancellationError"])
+        #expect(scheduler.sleeperCount == 0)
+        #expect(!scheduler.hasDriver)
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test func aTaskCancelledBeforeItsSleeperIsMadeNeverSleepsOnIt() async throws {
+        let clock = ManualClock()
+        let scheduler = TimerScheduler(clock: ServiceClock(clock))
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            var outcome = "not run"
+            try? await scheduler.withSleeper { sleeper in
+                do {
+                    try await scheduler.sleep(sleeper, until: .seconds(1))
+                    outcome = "slept"
+                } catch {
+                    outcome = "\(type(of: error))"
+                }
+            }
+            return outcome
+        }
+        #expect(await task.value == "CancellationError")
+        #expect(scheduler.sleeperCount == 0)
+        #expect(!scheduler.hasDriver)
+    }
+
     @Test func anEarlierSleeperReplacesTheDriversTarget() async throws {
         let clock = ManualClock()
         let scheduler = TimerScheduler(clock: ServiceClock(clock))
