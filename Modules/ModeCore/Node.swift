@@ -31,10 +31,11 @@ func withNodeLinksLock<Result>(_ body: () -> Result) -> Result {
 /// ```
 ///
 /// Safe to use from any task: the links of every node are guarded by one process-wide lock.
-// SAFETY: `parentLink` and `childLinks` are only read or written inside `nodeLinks.withLock`, the one
-// pthread-backed `Locked` that guards the links of every node; `value` is immutable. One lock for all nodes
-// instead of one per node: a node costs one allocation, not two, and a move or a walk up the tree takes the
-// lock once instead of once per node it touches. Every critical section is a few pointer reads or writes.
+// One lock for all nodes instead of one per node: a node costs one allocation, not two, and a move or a walk
+// up the tree takes the lock once instead of once per node it touches. Each critical section is a few pointer
+// reads or writes.
+// SAFETY: `parentLink` and `childLinks` are only read or written inside `nodeLinks.withLock` (one pthread-backed
+// `Locked` for the links of every node); `value` is immutable.
 public final class Node<Value: Sendable>: @unchecked Sendable, CustomStringConvertible {
     /// The node this one is attached under: weak, so that a tree never keeps itself alive.
     private weak var parentLink: Node<Value>?
