@@ -732,6 +732,15 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         let parentNode = self.beaconNode(for: parent)
         var added: [any Service] = []
         added.reserveCapacity(dependencies.count)
+        // Also when a later dependency is refused (a cycle): the ones attached before it are children, so the
+        // failed start's teardown stops them, and their nodes stop keeping them (see `ServiceLink`).
+        defer {
+            self.state.withLock { state in
+                for child in added where !state.children.contains(where: { $0 === child }) {
+                    state.children.append(child)
+                }
+            }
+        }
         for child in dependencies {
             guard child.runtime !== self else { throw ServiceError.dependencyCycle(self.label, self.label) }
             let childNode = child.runtime.beaconNode(for: child, keeping: true)
@@ -741,11 +750,6 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
                 previous.state.withLock { $0.children.removeAll { $0 === child } }
             }
             added.append(child)
-        }
-        self.state.withLock { state in
-            for child in added where !state.children.contains(where: { $0 === child }) {
-                state.children.append(child)
-            }
         }
     }
 

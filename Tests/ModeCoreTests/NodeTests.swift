@@ -100,6 +100,22 @@ import Testing
         await root.stop()
     }
 
+    @Test func aCycleInTheDependenciesReleasesTheOnesAttachedBeforeIt() async throws {
+        weak var weakChild: TestService?
+        do {
+            let root = LateDependencies()
+            let middle = LateDependencies()
+            let child = TestService("Child", events: EventLog())
+            weakChild = child
+            await root.setDependencies([middle])
+            await middle.setDependencies([child, root])  // root is middle's parent: a cycle
+            await #expect(throws: ServiceError.self) { try await root.start() }
+            #expect(child.beacon.parent === middle.beacon)
+            #expect(middle.children.count == 1, "the child attached before the refused one is a child")
+        }
+        #expect(weakChild == nil, "the failed start's teardown released the child attached before the cycle")
+    }
+
     @Test func aBeaconReachesItsServiceInEveryState() async throws {
         let events = EventLog()
         let child = TestService("Child", events: events)
@@ -114,6 +130,22 @@ import Testing
         try await root.restart()
         #expect(child.beacon.value.service === child)
         await root.stop()
+    }
+}
+
+/// A service whose dependencies are given after it is made, so that a test can make a dependency cycle.
+private actor LateDependencies: Service {
+    let runtime = ServiceRuntime()
+    var dependencies: [any Service] = []
+
+    func setDependencies(_ dependencies: [any Service]) {
+        self.dependencies = dependencies
+    }
+
+    /// Hands the dependencies over and keeps none: the test's cycle must not be a cycle of references too.
+    func initDependencies() -> [any Service] {
+        defer { self.dependencies = [] }
+        return self.dependencies
     }
 }
 
