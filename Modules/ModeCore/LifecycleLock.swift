@@ -151,7 +151,7 @@ struct LifecycleLock: Sendable {
         continuation?.resume(returning: false)
     }
 
-    /// What ``tryLockForCurrentTask()`` found.
+    /// What ``State/tryAcquire(for:)`` found.
     enum TryLock {
         /// The lock was free and the calling task now holds it.
         case acquired
@@ -159,12 +159,6 @@ struct LifecycleLock: Sendable {
         case heldByCurrentTask
         /// Another task holds it: ``lock()`` waits for it.
         case heldByOther
-    }
-
-    /// Takes the lock if it is free, and otherwise says who holds it, in one look.
-    func tryLockForCurrentTask() -> TryLock {
-        let me = Self.currentTaskID()
-        return self.state.withLock { state in state.tryAcquire(for: me) }
     }
 
     /// Takes the lock if it is free; returns whether it did.

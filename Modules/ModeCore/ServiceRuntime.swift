@@ -182,6 +182,13 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             set { self.setRare(\.timers, newValue, isDefault: newValue.isEmpty) }
         }
 
+        /// Records the service's label, unless a label was recorded already (the first service wins).
+        mutating func bind(label: String) {
+            guard !self.bound else { return }
+            self.bound = true
+            self.label = label
+        }
+
         mutating func makeID() -> Int {
             self.nextID &+= 1
             return self.nextID
@@ -255,11 +262,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
     func bind(_ service: some Service) {
         if self.state.withLock({ $0.bound }) { return }
         let label = service.shortLabel
-        self.state.withLock { state in
-            guard !state.bound else { return }
-            state.bound = true
-            state.label = label
-        }
+        self.state.withLock { $0.bind(label: label) }
     }
 
     /// The service's beacon node, made on first use.
@@ -275,18 +278,14 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
         if let existing { return existing }
         let label = bound ? boundLabel : service.shortLabel
         let link = keeping ? ServiceLink(keeping: service) : ServiceLink(observing: service)
-        let fresh = Node(ServiceNode(label: label, link: link))
         return self.state.withLock { state in
             if let node = state.node { return node }
-            if !state.bound {
-                state.bound = true
-                state.label = label
-            }
-            // A concurrent bind may have won with the same label: the node takes the bound one.
-            guard state.label == label else { return nil }
+            state.bind(label: label)
+            // The bound label: a concurrent `bind` may have been first.
+            let fresh = Node(ServiceNode(label: state.label, link: link))
             state.node = fresh
             return fresh
-        } ?? self.beaconNode(for: service, keeping: keeping)
+        }
     }
 
     /// Makes the beacon node observe its service instead of keeping it: at the end of every stop (and of a
