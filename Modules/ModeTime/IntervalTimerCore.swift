@@ -64,7 +64,7 @@ package struct IntervalTimerCore {
     /// How late the clock may wake the timer (`nil`: as close as it can).
     package let tolerance: Duration?
     /// The monitor's counters themselves, one pointer hop (one cache line per tick) nearer than the monitor.
-    private let monitor: Locked<TimerStatistics>
+    private let monitor: Locked<TimerCounters>
     private let origin: Duration
     private let maxDrift: Duration
     private let isFixedRate: Bool
@@ -80,7 +80,7 @@ package struct IntervalTimerCore {
     package init<C: Clock>(_ timer: IntervalTimer<C>, origin: Duration) {
         self.interval = timer.interval
         self.tolerance = timer.tolerance
-        self.monitor = timer.monitor.value
+        self.monitor = timer.monitor.counters
         self.origin = origin
         self.maxDrift = Swift.min(timer.interval * 0.3, .milliseconds(1200))
         self.isFixedRate = timer.scheduling.isFixedRate

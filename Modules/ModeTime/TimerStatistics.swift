@@ -32,7 +32,7 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
     public var measuredTicks = 0
     /// Ticks by lateness, in powers of two of a microsecond: bucket `i` counts the ticks at most `2^i` µs
     /// late (bucket 0: at most 1 µs), the last bucket everything later.
-    public var latenessHistogram = [Int](repeating: 0, count: 32)
+    public var latenessHistogram = [Int](repeating: 0, count: Self.bucketCount)
 
     /// Creates zeroed counters.
     public init() {}
@@ -48,17 +48,29 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
     /// Adds one tick's lateness (negative values count as zero; values beyond `.seconds(Int64.max)` count as
     /// that, and ``totalLateness`` stops growing there instead of overflowing).
     public mutating func recordLateness(_ lateness: Duration) {
-        // Clamped to 0 ... Int64.max seconds, and the total saturates there: huge values must not trap.
-        let late = min(max(lateness, .zero), Self.largestLateness)
+        let (late, bucket) = Self.measure(lateness)
         self.measuredTicks &+= 1
-        self.totalLateness =
-            self.totalLateness > Self.largestLateness - late ? Self.largestLateness : self.totalLateness + late
+        self.totalLateness = Self.adding(late, to: self.totalLateness)
         self.maxLateness = max(self.maxLateness, late)
-        let ratio = late / .microseconds(1)
-        let micros = ratio < Double(Int.max) ? Int(ratio) : Int.max
-        let bucket = micros <= 1 ? 0 : min(Int.bitWidth - (micros - 1).leadingZeroBitCount, 31)
         self.latenessHistogram[bucket] += 1
     }
+
+    /// A tick's lateness clamped to `0 ... .seconds(Int64.max)` (huge values must not trap), and its
+    /// histogram bucket.
+    static func measure(_ lateness: Duration) -> (late: Duration, bucket: Int) {
+        let late = min(max(lateness, .zero), Self.largestLateness)
+        let ratio = late / .microseconds(1)
+        let micros = ratio < Double(Int.max) ? Int(ratio) : Int.max
+        return (late, micros <= 1 ? 0 : min(Int.bitWidth - (micros - 1).leadingZeroBitCount, Self.bucketCount - 1))
+    }
+
+    /// `total + late`, saturating at ``largestLateness``.
+    static func adding(_ late: Duration, to total: Duration) -> Duration {
+        total > Self.largestLateness - late ? Self.largestLateness : total + late
+    }
+
+    /// How many buckets ``latenessHistogram`` has.
+    static let bucketCount = 32
 
     /// An upper bound of the lateness that `fraction` of the ticks stayed within (`0.99` for the p99), read
     /// from ``latenessHistogram``: a power of two of a microsecond, or zero before the first tick.
@@ -103,11 +115,97 @@ public struct TimerStatistics: Hashable, Sendable, CustomStringConvertible {
 /// Safe to read from any task while the timer updates it.
 public final class TimerMonitor: Sendable {
     /// The counters; interval timers keep this reference rather than the monitor's, one hop less per tick.
-    let value = Locked(TimerStatistics())
+    let counters = Locked(TimerCounters())
 
     /// Creates a monitor with zeroed counters.
     public init() {}
 
     /// The counters so far.
-    public var statistics: TimerStatistics { self.value.withLock { $0 } }
+    public var statistics: TimerStatistics { self.counters.withLock { $0.statistics } }
+
+    /// Where the counters live, for a cache prefetch hint (the memory a tick writes).
+    package var storageSpan: (address: UnsafeRawPointer, bytes: Int) { self.counters.storageSpan }
+
+    /// The counters so far, without building the histogram's array (for a reader that runs every tick).
+    package var currentCounters: TimerCounters { self.counters.withLock { $0 } }
+}
+
+/// A timer's counters as its ticks update them: ``TimerStatistics`` with the histogram in place.
+///
+/// A tick updates this under the monitor's lock; with thousands of timers each line it touches is a cache
+/// miss, so the value is one stretch of memory (no array buffer behind it, whose copy-on-write check and
+/// header cost a miss more, and which every read of ``TimerMonitor/statistics`` would make the next tick copy).
+/// The histogram comes first so that the counters a tick writes sit next to the lock, which ``Locked`` keeps
+/// right after the value.
+package struct TimerCounters: Sendable {
+    private var histogram = LatenessBuckets()
+    /// See ``TimerStatistics/iteration``.
+    package var iteration = 0
+    /// See ``TimerStatistics/measuredTicks``.
+    package var measuredTicks = 0
+    /// See ``TimerStatistics/totalLateness``.
+    package var totalLateness: Duration = .zero
+    /// See ``TimerStatistics/maxLateness``.
+    package var maxLateness: Duration = .zero
+    /// See ``TimerStatistics/overlaps``.
+    package var overlaps = 0
+    /// See ``TimerStatistics/drifting``.
+    package var drifting = 0
+    /// See ``TimerStatistics/driftingEarly``.
+    package var driftingEarly = 0
+    /// See ``TimerStatistics/driftingLate``.
+    package var driftingLate = 0
+
+    /// Zeroed counters.
+    package init() {}
+
+    /// As ``TimerStatistics/recordLateness(_:)``.
+    package mutating func recordLateness(_ lateness: Duration) {
+        let (late, bucket) = TimerStatistics.measure(lateness)
+        self.measuredTicks &+= 1
+        self.totalLateness = TimerStatistics.adding(late, to: self.totalLateness)
+        self.maxLateness = max(self.maxLateness, late)
+        self.histogram.increment(bucket)
+    }
+
+    /// The public snapshot (the histogram as an array).
+    package var statistics: TimerStatistics {
+        var statistics = TimerStatistics()
+        statistics.iteration = self.iteration
+        statistics.drifting = self.drifting
+        statistics.driftingEarly = self.driftingEarly
+        statistics.driftingLate = self.driftingLate
+        statistics.overlaps = self.overlaps
+        statistics.totalLateness = self.totalLateness
+        statistics.maxLateness = self.maxLateness
+        statistics.measuredTicks = self.measuredTicks
+        statistics.latenessHistogram = self.histogram.counts
+        return statistics
+    }
+}
+
+/// The 32 buckets of a lateness histogram, in place (a homogeneous tuple is laid out as a C array).
+private struct LatenessBuckets: Sendable {
+    private var storage: (
+        Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int,
+        Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
+    ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+    init() {
+        assert(MemoryLayout.size(ofValue: self.storage) == TimerStatistics.bucketCount * MemoryLayout<Int>.stride)
+    }
+
+    /// Adds one to `bucket` (`0 ..< 32`).
+    mutating func increment(_ bucket: Int) {
+        precondition(bucket >= 0 && bucket < TimerStatistics.bucketCount, "lateness bucket \(bucket) out of range")
+        withUnsafeMutableBytes(of: &self.storage) { bytes in
+            let offset = bucket * MemoryLayout<Int>.stride
+            bytes.storeBytes(of: bytes.load(fromByteOffset: offset, as: Int.self) &+ 1, toByteOffset: offset, as: Int.self)
+        }
+    }
+
+    /// The counts, bucket 0 first.
+    var counts: [Int] {
+        withUnsafeBytes(of: self.storage) { Array($0.bindMemory(to: Int.self)) }
+    }
 }

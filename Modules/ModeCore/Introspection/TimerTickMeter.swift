@@ -11,7 +11,7 @@ struct TimerTickMeter {
     init(_ metrics: TimerMetrics, monitor: TimerMonitor) {
         self.metrics = metrics
         self.monitor = monitor
-        let statistics = monitor.statistics
+        let statistics = monitor.currentCounters
         self.overlaps = statistics.overlaps
         self.measuredTicks = statistics.measuredTicks
         self.totalLateness = statistics.totalLateness
@@ -19,7 +19,8 @@ struct TimerTickMeter {
 
     /// Records the tick that just came: one tick, an overlap if the timer counted one, and its lateness.
     mutating func tick() {
-        let statistics = self.monitor.statistics
+        // The counters without the histogram array: a read of `statistics` would build one per tick.
+        let statistics = self.monitor.currentCounters
         self.metrics.ticks.increment()
         if statistics.overlaps > self.overlaps {
             self.metrics.overlaps.increment(by: statistics.overlaps - self.overlaps)
