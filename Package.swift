@@ -46,6 +46,8 @@ let package = Package(
 
         // Internal: the pthread-backed lock every module uses (no product; see Locked.swift for why).
         .target(name: "ModeConcurrencyHelpers", path: "Modules/ModeConcurrencyHelpers"),
+        // Internal: a cache prefetch, which Swift cannot express (the timer scheduler's driver uses it).
+        .target(name: "CModePrefetch", path: "Modules/CModePrefetch"),
         // Internal: helpers shared by the test targets (no product).
         .target(
             name: "ModeTestSupport",
@@ -89,6 +91,7 @@ let package = Package(
                 "ModeTime",
                 "ModeErrors",
                 "ModeConcurrencyHelpers",
+                "CModePrefetch",
                 "ModeLogging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -266,7 +269,7 @@ let package = Package(
 // Every target: Swift 6 language mode (complete strict concurrency) plus the upcoming features the
 // swift-log/NIO family enables. With InternalImportsByDefault, write `public import X` where a public
 // declaration mentions a type of X.
-for target in package.targets {
+for target in package.targets where target.name != "CModePrefetch" {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"),

@@ -16,6 +16,11 @@ import Synchronization
 ///     ]
 /// }
 /// ```
+///
+/// The closures are `@concurrent`: they run on the global concurrent executor, as the task they run in does,
+/// and call into the service with `await`. That is also what a closure written in a module without the
+/// `NonisolatedNonsendingByDefault` feature is, so it is stored as written: a closure of another kind would be
+/// wrapped in a conversion thunk, one more object and one more call on every run (on every tick, for a timer).
 public struct BackgroundTask: Sendable {
     /// The task's name: in logs, in the task's own name, and in reports of tasks that ignore cancellation.
     public let name: String
@@ -26,11 +31,16 @@ public struct BackgroundTask: Sendable {
     /// The work. A plain task's closure is kept as given, so the task calls it directly: one wrapper closure
     /// fewer in the frames of every task, which is what lets an idle task's frames fit its first allocator slab.
     enum Operation: Sendable {
-        case plain(@Sendable () async throws -> Void)
-        case withRuntime(@Sendable (ServiceRuntime) async throws -> Void)
+        case plain(@concurrent @Sendable () async throws -> Void)
+        /// Mode's own kinds (timers, crontab timers), given the runtime and the service object.
+        case withRuntime(@Sendable (ServiceRuntime, AnyObject) async throws -> Void)
     }
 
-    init(name: String, invalid: ServiceError? = nil, operation: @escaping @Sendable (ServiceRuntime) async throws -> Void) {
+    init(
+        name: String,
+        invalid: ServiceError? = nil,
+        operation: @escaping @Sendable (ServiceRuntime, AnyObject) async throws -> Void
+    ) {
         self.name = name
         self.invalid = invalid
         self.operation = .withRuntime(operation)
@@ -41,14 +51,14 @@ public struct BackgroundTask: Sendable {
     /// - Parameters:
     ///   - name: A name unique within the service.
     ///   - operation: The work; capture the service to call into it.
-    public init(name: String, operation: @escaping @Sendable () async throws -> Void) {
+    public init(name: String, operation: @escaping @concurrent @Sendable () async throws -> Void) {
         self.name = name
         self.invalid = nil
         self.operation = .plain(operation)
     }
 
     /// A background task named `name` that runs `operation`.
-    public static func task(_ name: String, _ operation: @escaping @Sendable () async throws -> Void) -> Self {
+    public static func task(_ name: String, _ operation: @escaping @concurrent @Sendable () async throws -> Void) -> Self {
         Self(name: name, operation: operation)
     }
 }
@@ -70,7 +80,7 @@ public struct TimerErrorPolicy: Hashable, Sendable, CustomStringConvertible {
     ///
     /// The error handling is a separate synchronous step: this runs on every tick of every timer, and its
     /// async frame (one more stretch of task memory touched per tick) stays small that way.
-    func run(_ name: String, runtime: ServiceRuntime, _ body: @Sendable () async throws -> Void) async throws {
+    func run(_ name: String, runtime: ServiceRuntime, _ body: @concurrent @Sendable () async throws -> Void) async throws {
         do {
             try await body()
         } catch {
@@ -125,7 +135,7 @@ extension BackgroundTask {
         onError: TimerErrorPolicy = .crash,
         monitor: TimerMonitor? = nil,
         tolerance: Duration? = nil,
-        _ body: @escaping @Sendable () async throws -> Void
+        _ body: @escaping @concurrent @Sendable () async throws -> Void
     ) -> Self {
         var invalid: ServiceError?
         do {
@@ -146,7 +156,7 @@ extension BackgroundTask {
             tolerance: tolerance,
             body: body
         )
-        return Self(name: name, invalid: invalid) { runtime in try await loop.run(runtime) }
+        return Self(name: name, invalid: invalid) { runtime, service in try await loop.run(runtime, service: service) }
     }
 }
 

@@ -592,7 +592,7 @@ public final class ServiceRuntime: Sendable, AlarmTarget {
             case .withRuntime(let operation):
                 task = Task {
                     do {
-                        try await operation(service.runtime)
+                        try await operation(service.runtime, service)
                         service.runtime.taskEnded(id)
                     } catch {
                         service.runtime.backgroundTaskFailed(id, error: error, service: service)

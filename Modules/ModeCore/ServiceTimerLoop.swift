@@ -14,9 +14,11 @@ struct ServiceTimerLoop: Sendable {
     let onError: TimerErrorPolicy
     let monitor: TimerMonitor?
     let tolerance: Duration?
-    let body: @Sendable () async throws -> Void
+    let body: @concurrent @Sendable () async throws -> Void
 
-    func run(_ runtime: ServiceRuntime) async throws {
+    /// Runs the timer of `service` (the service object itself: its first lines are prefetched each tick, see
+    /// below) until the service stops.
+    func run(_ runtime: ServiceRuntime, service: AnyObject) async throws {
         let monitor = self.monitor ?? TimerMonitor()
         let registration = runtime.registerTimer(self.name, interval: self.interval, monitor: monitor)
         defer { runtime.unregisterTimer(registration) }
@@ -37,6 +39,17 @@ struct ServiceTimerLoop: Sendable {
         // One sleeper for the timer's whole life: its cancellation handler is installed once, not per tick.
         try await scheduler.withSleeper { sleeper in
             ticking.ticks.sleeper = sleeper
+            // What a tick reads first, for the scheduler's driver to prefetch before it resumes this task: the
+            // runtime's stop flag, the counters, the tick's state here in the task's frame, and the service
+            // object (an actor: the body's call into it takes its lock, in the object's first lines). All live as
+            // long as the sleeper (the loop and the task hold them; the frame is this function's).
+            var prefetch = TimerScheduler.Prefetch()
+            prefetch.add(runtime, bytes: 64)
+            prefetch.add(service, bytes: 192)
+            let counters = monitor.storageSpan
+            prefetch.add(counters.address, bytes: counters.bytes)
+            withUnsafeMutablePointer(to: &ticking) { prefetch.add(UnsafeRawPointer($0), bytes: MemoryLayout<Ticking>.size) }
+            scheduler.setPrefetch(prefetch, for: sleeper)
             try await ticking.run(runtime)
         }
     }
@@ -47,7 +60,7 @@ struct ServiceTimerLoop: Sendable {
         var meter: TimerTickMeter?
         let name: String
         let onError: TimerErrorPolicy
-        let body: @Sendable () async throws -> Void
+        let body: @concurrent @Sendable () async throws -> Void
 
         /// Runs the body at every tick until the ticks end.
         @inline(__always)

@@ -1,10 +1,10 @@
-import HeapModule
+import CModePrefetch
 import ModeConcurrencyHelpers
 
 /// One wake-up per due instant for every service timer on one clock.
 ///
 /// A service timer that slept on the clock itself cost one OS timer and one thread wake-up per tick: 1,000
-/// timers of 10 ms meant 100,000 wake-ups a second. The scheduler keeps the sleepers of one clock in a heap
+/// timers of 10 ms meant 100,000 wake-ups a second. The scheduler keeps the sleepers of one clock in a queue
 /// of `(deadline, continuation)` and has one task, the driver, sleep until the earliest deadline; when it
 /// wakes it resumes every sleeper due by then (each in its own task, which runs the timer's body), then
 /// sleeps again until the next deadline. The random jitter of each timer's first deadline keeps the timers'
@@ -28,6 +28,11 @@ import ModeConcurrencyHelpers
 ///
 /// - A timer holds one sleeper for its whole life (``withSleeper(_:)``): one cancellation handler for all its
 ///   sleeps, one lock acquisition per sleep. ``sleep(until:tolerance:)`` makes a sleeper for one sleep.
+///
+/// - With thousands of timers, the memory a timer's task reads when it wakes (the task itself, the timer's
+///   state, its counters) was last touched one interval ago and has left the processor's caches: each tick
+///   would wait for one memory load after another. The driver asks the processor to start loading that memory
+///   a few sleepers ahead of the one it resumes (``Prefetch``), so the loads overlap instead.
 ///
 /// Only real clocks use it (``ServiceTimerClock`` picks ``continuous`` or ``suspending``); timers on other
 /// clocks, such as ModeTesting's `ManualClock`, sleep on their clock directly, so tests still see one
@@ -88,6 +93,14 @@ package final class TimerScheduler: Sendable {
         }
     }
 
+    /// Records what `sleeper`'s task reads as soon as it wakes, for the driver to prefetch (see ``Prefetch``).
+    package func setPrefetch(_ prefetch: Prefetch, for sleeper: Sleeper) {
+        self.state.withLock { state in
+            guard state.slots[sleeper.slot].owner == sleeper.owner else { return }
+            state.slots[sleeper.slot].prefetch = prefetch
+        }
+    }
+
     /// Sleeps until the clock reaches `deadline` (an offset on ``clock``), as `sleeper`, which belongs to the
     /// calling task (see ``withSleeper(_:)``).
     ///
@@ -106,6 +119,21 @@ package final class TimerScheduler: Sendable {
         }
     }
 
+    /// Resumes `due` in order, each after a prefetch of what the sleeper a few places later reads when it wakes.
+    ///
+    /// Resuming a continuation is a chain of dependent loads from its task, ending in an atomic operation, and
+    /// the woken task then reads its timer's state: with cold memory each is a full miss, and one resume cannot
+    /// overlap the next. Four sleepers ahead is enough to keep several loads in flight without asking for more
+    /// than the processor tracks at once.
+    private static func resume(_ due: [Due]) {
+        let ahead = 4
+        for index in 0..<Swift.min(ahead, due.count) { due[index].prefetch() }
+        for index in due.indices {
+            if index + ahead < due.count { due[index + ahead].prefetch() }
+            due[index].continuation.resume()
+        }
+    }
+
     /// Starts or cancels driver tasks as a change of the state asks, outside the lock.
     private func apply(_ change: DriverChange) {
         change.retired?.cancel()
@@ -118,11 +146,11 @@ package final class TimerScheduler: Sendable {
     /// The driver's loop: resume what is due, sleep until the next deadline, end when nothing waits or a
     /// newer driver took over.
     private func drive(_ id: UInt64) async {
-        var due: [UnsafeContinuation<Void, any Error>] = []
+        var due: [Due] = []
         while true {
             let now = self.clock.now
             let target = self.state.withLock { $0.takeDue(now: now, driver: id, into: &due) }
-            for continuation in due { continuation.resume() }
+            Self.resume(due)
             let resumed = !due.isEmpty
             due.removeAll(keepingCapacity: true)
             guard let target else { return }
@@ -147,6 +175,63 @@ extension TimerScheduler {
         let owner: UInt64
     }
 
+    /// Up to four stretches of memory that a sleeper's task reads as soon as it wakes, for the driver to
+    /// prefetch (see ``resume(_:)``).
+    ///
+    /// A hint, nothing more: the addresses are kept as integers and never read through, and a prefetch reads
+    /// nothing the program sees and cannot fault, so an address that is stale or wrong only wastes the load.
+    /// Whoever sets one keeps the memory alive while it holds the sleeper (see ``setPrefetch(_:for:)``).
+    package struct Prefetch: Sendable {
+        private var first: (address: UInt, lines: Int32) = (0, 0)
+        private var second: (address: UInt, lines: Int32) = (0, 0)
+        private var third: (address: UInt, lines: Int32) = (0, 0)
+        private var fourth: (address: UInt, lines: Int32) = (0, 0)
+        private var count = 0
+
+        /// No memory.
+        package init() {}
+
+        /// Adds the `bytes` from `address` (at most four stretches; more are ignored).
+        package mutating func add(_ address: UnsafeRawPointer, bytes: Int) {
+            let entry = (UInt(bitPattern: address), Int32(clamping: (Swift.max(bytes, 0) + 63) / 64))
+            switch self.count {
+            case 0: self.first = entry
+            case 1: self.second = entry
+            case 2: self.third = entry
+            case 3: self.fourth = entry
+            default: return
+            }
+            self.count += 1
+        }
+
+        /// Adds the first `bytes` of `object`'s storage (its header included).
+        package mutating func add(_ object: AnyObject, bytes: Int) {
+            self.add(UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()), bytes: bytes)
+        }
+
+        func issue() {
+            mode_prefetch_lines(self.first.address, self.first.lines)
+            mode_prefetch_lines(self.second.address, self.second.lines)
+            mode_prefetch_lines(self.third.address, self.third.lines)
+            mode_prefetch_lines(self.fourth.address, self.fourth.lines)
+        }
+    }
+
+    /// A sleeper due now: its continuation, and what to prefetch before it is resumed.
+    struct Due {
+        let continuation: UnsafeContinuation<Void, any Error>
+        let memory: Prefetch
+
+        /// Starts loading the sleeper's task (the first lines the resume and the task's first steps read) and
+        /// the memory its timer named.
+        func prefetch() {
+            // An `UnsafeContinuation` is a single pointer (the type is frozen): to its task, today. Were that ever
+            // to change, the prefetch would load the wrong lines and nothing else would happen.
+            mode_prefetch_lines(unsafeBitCast(self.continuation, to: UInt.self), 5)
+            self.memory.issue()
+        }
+    }
+
     /// What the driver should be after a change: a task to cancel, a new driver to start.
     struct DriverChange: Sendable {
         var retired: Task<Void, Never>?
@@ -158,16 +243,25 @@ extension TimerScheduler {
         case armed(DriverChange)
     }
 
-    /// One heap element; slots make cancellation O(1) (the element then stays in the heap, stale, until it
-    /// reaches the top or the heap is rebuilt).
-    struct Entry: Sendable, Comparable {
-        var deadline: Duration
-        var generation: UInt64
-        var slot: Int
+    /// One queue element; slots make cancellation O(1) (the element then stays in the queue, stale, until it
+    /// comes first or the queue is compacted).
+    package struct Entry: Sendable, Comparable {
+        package var deadline: Duration
+        package var generation: UInt64
+        package var slot: Int
 
-        /// Deadline order; equal deadlines in arrival order.
-        static func < (lhs: Entry, rhs: Entry) -> Bool {
-            lhs.deadline < rhs.deadline || (lhs.deadline == rhs.deadline && lhs.generation < rhs.generation)
+        package init(deadline: Duration, generation: UInt64, slot: Int) {
+            self.deadline = deadline
+            self.generation = generation
+            self.slot = slot
+        }
+
+        /// Deadline order; equal deadlines in arrival order. (Compares the attoseconds: `Duration`'s own `<` is
+        /// not inlinable, a call per comparison.)
+        package static func < (lhs: Entry, rhs: Entry) -> Bool {
+            let left = lhs.deadline.attoseconds
+            let right = rhs.deadline.attoseconds
+            return left < right || (left == right && lhs.generation < rhs.generation)
         }
     }
 
@@ -182,10 +276,12 @@ extension TimerScheduler {
         }
         /// The claim holding the slot (see ``Sleeper``).
         var owner: UInt64 = 0
-        /// The generation of the heap element of the current sleep; earlier elements of the slot are stale.
+        /// The generation of the queue element of the current sleep; earlier elements of the slot are stale.
         var armed: UInt64 = 0
         var phase = Phase.free
         var tolerance: Duration?
+        /// What the sleeper's task reads when it wakes.
+        var prefetch = Prefetch()
     }
 
     struct Driver: Sendable {
@@ -198,7 +294,9 @@ extension TimerScheduler {
     struct State: Sendable {
         var slots: [Slot] = []
         var freeSlots: [Int] = []
-        var heap = Heap<Entry>()
+        var queue = TimerQueue()
+        /// The elements `takeDue` took out of the queue, before it reads their slots (kept for its capacity).
+        var taking: [Entry] = []
         /// Sleepers waiting (armed, not resumed nor cancelled).
         var live = 0
         /// Waiting sleepers that asked for no tolerance.
@@ -251,10 +349,10 @@ extension TimerScheduler {
             } else {
                 self.strict += 1
             }
-            self.heap.insert(Entry(deadline: deadline, generation: generation, slot: sleeper.slot))
+            self.queue.insert(Entry(deadline: deadline, generation: generation, slot: sleeper.slot))
             var change = DriverChange()
             if let driver = self.driver {
-                // A driver that has no target yet computes it from the heap when it first runs.
+                // A driver that has no target yet computes it from the queue when it first runs.
                 if let target = driver.target, deadline + (tolerance ?? .zero) < target {
                     change.retired = driver.task
                     change.started = self.startDriver()
@@ -265,7 +363,7 @@ extension TimerScheduler {
             return .armed(change)
         }
 
-        /// Marks `sleeper` cancelled and takes it out of the heap if it waits; its continuation (if it waited)
+        /// Marks `sleeper` cancelled and takes it out of the queue if it waits; its continuation (if it waited)
         /// is for the caller to resume.
         mutating func cancel(_ sleeper: Sleeper) -> (UnsafeContinuation<Void, any Error>?, DriverChange) {
             guard self.slots[sleeper.slot].owner == sleeper.owner else { return (nil, DriverChange()) }
@@ -291,7 +389,7 @@ extension TimerScheduler {
             return change
         }
 
-        /// Stops counting the waiting sleeper of `slot`, whose heap element becomes stale.
+        /// Stops counting the waiting sleeper of `slot`, whose queue element becomes stale.
         private mutating func abandon(_ slot: Int) -> DriverChange {
             self.unwait(slot)
             self.stale += 1
@@ -299,9 +397,9 @@ extension TimerScheduler {
             if self.live == 0 {
                 change.retired = self.driver?.task
                 self.driver = nil
-                self.heap = Heap()  // the last timer stopped: give the memory back
+                self.queue = TimerQueue()  // the last timer stopped: give the memory back
                 self.stale = 0
-            } else if self.stale > 64 && self.stale > self.heap.count / 2 {
+            } else if self.stale > 64 && self.stale > self.queue.count / 2 {
                 self.compact()
             }
             return change
@@ -319,28 +417,45 @@ extension TimerScheduler {
         mutating func takeDue(
             now: Duration,
             driver id: UInt64,
-            into due: inout [UnsafeContinuation<Void, any Error>]
+            into due: inout [Due]
         ) -> Duration? {
             guard self.driver?.id == id else { return nil }
-            while let top = self.heap.min {
-                let slot = self.slots[top.slot]
-                guard slot.armed == top.generation, case .waiting(let continuation) = slot.phase else {
-                    _ = self.heap.popMin()
+            // First the elements due by now, then their slots: a slot was last touched one interval ago, and
+            // asking for every due slot's memory before reading any lets those cache misses overlap.
+            while let top = self.queue.first(), top.deadline <= now {
+                self.queue.removeFirst()
+                self.taking.append(top)
+            }
+            self.slots.withUnsafeBufferPointer { slots in
+                guard let base = slots.baseAddress else { return }
+                let lines = Int32((MemoryLayout<Slot>.stride + 63) / 64 + 1)
+                for entry in self.taking { mode_prefetch_lines(UInt(bitPattern: base + entry.slot), lines) }
+            }
+            for entry in self.taking {
+                let slot = self.slots[entry.slot]
+                guard slot.armed == entry.generation, case .waiting(let continuation) = slot.phase else {
                     self.stale -= 1
                     continue
                 }
-                guard top.deadline <= now else {
-                    // Every sleeper's deadline is at or after the top's, and its tolerance at least the
-                    // smallest: waking that much later than the top's deadline keeps every sleeper within
-                    // its tolerance, and takes in all that fall due meanwhile.
-                    let target = top.deadline + (self.strict > 0 ? .zero : self.smallestTolerance)
-                    self.driver?.target = target
-                    return target
+                self.unwait(entry.slot)
+                self.slots[entry.slot].phase = .idle
+                due.append(Due(continuation: continuation, memory: slot.prefetch))
+            }
+            self.taking.removeAll(keepingCapacity: true)
+            // The first element still waiting (stale ones before it are dropped) sets the next wake-up.
+            while let top = self.queue.first() {
+                let slot = self.slots[top.slot]
+                guard slot.armed == top.generation, case .waiting = slot.phase else {
+                    self.queue.removeFirst()
+                    self.stale -= 1
+                    continue
                 }
-                _ = self.heap.popMin()
-                self.unwait(top.slot)
-                self.slots[top.slot].phase = .idle
-                due.append(continuation)
+                // Every sleeper's deadline is at or after the top's, and its tolerance at least the smallest:
+                // waking that much later than the top's deadline keeps every sleeper within its tolerance, and
+                // takes in all that fall due meanwhile.
+                let target = top.deadline + (self.strict > 0 ? .zero : self.smallestTolerance)
+                self.driver?.target = target
+                return target
             }
             self.driver = nil
             self.stale = 0
@@ -376,16 +491,14 @@ extension TimerScheduler {
             return smallest ?? .zero
         }
 
-        /// Drops the stale elements and rebuilds the heap.
+        /// Drops the stale elements.
         private mutating func compact() {
             let slots = self.slots
-            self.heap = Heap(
-                self.heap.unordered.filter { entry in
-                    guard slots[entry.slot].armed == entry.generation, case .waiting = slots[entry.slot].phase
-                    else { return false }
-                    return true
-                }
-            )
+            self.queue.filter { entry in
+                guard slots[entry.slot].armed == entry.generation, case .waiting = slots[entry.slot].phase
+                else { return false }
+                return true
+            }
             self.stale = 0
         }
     }

@@ -24,9 +24,9 @@ extension BackgroundTask {
         _ schedule: CronSchedule,
         onError: TimerErrorPolicy = .crash,
         now: @escaping @Sendable () -> Date = { Date() },
-        _ body: @escaping @Sendable () async throws -> Void
+        _ body: @escaping @concurrent @Sendable () async throws -> Void
     ) -> Self {
-        Self(name: name) { runtime in
+        Self(name: name) { runtime, _ in
             let fires = CronTimer(schedule: schedule, clock: ServiceTimerClock(runtime: runtime, wakesOnStop: true), now: now)
             for await _ in fires {
                 guard !runtime.shouldStop else { break }
