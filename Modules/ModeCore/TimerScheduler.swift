@@ -29,10 +29,11 @@ import ModeConcurrencyHelpers
 /// - A timer holds one sleeper for its whole life (``withSleeper(_:)``): one cancellation handler for all its
 ///   sleeps, one lock acquisition per sleep. ``sleep(until:tolerance:)`` makes a sleeper for one sleep.
 ///
-/// - With thousands of timers, the memory a timer's task reads when it wakes (the task itself, the timer's
-///   state, its counters) was last touched one interval ago and has left the processor's caches: each tick
-///   would wait for one memory load after another. The driver asks the processor to start loading that memory
-///   a few sleepers ahead of the one it resumes (``Prefetch``), so the loads overlap instead.
+/// - With thousands of timers, the memory a timer's task reads when it wakes (the task itself, its frames, the
+///   timer's state and counters, the service) was last touched one interval ago and has left the processor's
+///   caches: each tick would wait for one memory load after another. The driver asks the processor to start
+///   loading that memory a few sleepers ahead of the one it resumes (``Prefetch``, ``Due/prefetch()``), so the
+///   loads overlap instead. These are hints: they change no result, only how long the loads take.
 ///
 /// Only real clocks use it (``ServiceTimerClock`` picks ``continuous`` or ``suspending``); timers on other
 /// clocks, such as ModeTesting's `ManualClock`, sleep on their clock directly, so tests still see one
@@ -106,9 +107,14 @@ package final class TimerScheduler: Sendable {
     ///
     /// - Throws: `CancellationError` when the task was cancelled, before or during the sleep.
     package func sleep(_ sleeper: Sleeper, until deadline: Duration, tolerance: Duration? = nil) async throws {
+        // A byte of this function's async frame, which also holds the continuation's context: where the driver
+        // prefetches around (see `Due.prefetch()`). Only its address is used, as a hint; the byte lives in the
+        // frame because it is used after the suspension.
+        var marker: UInt8 = 0
+        let frame = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             let outcome = self.state.withLock { state in
-                state.arm(sleeper, deadline: deadline, tolerance: tolerance, continuation: continuation)
+                state.arm(sleeper, deadline: deadline, tolerance: tolerance, continuation: continuation, frame: frame)
             }
             switch outcome {
             case .cancelled:
@@ -117,6 +123,7 @@ package final class TimerScheduler: Sendable {
                 self.apply(change)
             }
         }
+        withExtendedLifetime(marker) {}
     }
 
     /// Resumes `due` in order, each after a prefetch of what the sleeper a few places later reads when it wakes.
@@ -221,14 +228,19 @@ extension TimerScheduler {
     struct Due {
         let continuation: UnsafeContinuation<Void, any Error>
         let memory: Prefetch
+        /// An address in the frame of the sleep (see ``Slot/frame``).
+        let frame: UInt
 
-        /// Starts loading the sleeper's task (the first lines the resume and the task's first steps read) and
-        /// the memory its timer named.
+        /// Starts loading the sleeper's task (the first lines the resume and the task's first steps read), the
+        /// frames around its sleep, and the memory its timer named.
         func prefetch() {
             // An `UnsafeContinuation` is a single pointer (the type is frozen): to its task, today. Were that ever
             // to change, the prefetch would load the wrong lines and nothing else would happen.
             mode_prefetch_lines(unsafeBitCast(self.continuation, to: UInt.self), 5)
             self.memory.issue()
+            // The sleep's own frame holds the continuation's context, which the resume writes; the frames of
+            // its callers (the timer's loop) lie just before it in the task's allocator.
+            if self.frame != 0 { mode_prefetch_lines(self.frame &- 512, 16) }
         }
     }
 
@@ -282,6 +294,8 @@ extension TimerScheduler {
         var tolerance: Duration?
         /// What the sleeper's task reads when it wakes.
         var prefetch = Prefetch()
+        /// An address in the frame of the sleep in progress (see ``sleep(_:until:tolerance:)``); 0 if none.
+        var frame: UInt = 0
     }
 
     struct Driver: Sendable {
@@ -328,7 +342,8 @@ extension TimerScheduler {
             _ sleeper: Sleeper,
             deadline: Duration,
             tolerance: Duration?,
-            continuation: UnsafeContinuation<Void, any Error>
+            continuation: UnsafeContinuation<Void, any Error>,
+            frame: UInt = 0
         ) -> ArmOutcome {
             guard self.slots[sleeper.slot].owner == sleeper.owner, case .idle = self.slots[sleeper.slot].phase else {
                 return .cancelled
@@ -338,6 +353,7 @@ extension TimerScheduler {
             self.nextGeneration += 1
             self.slots[sleeper.slot].armed = generation
             self.slots[sleeper.slot].phase = .waiting(continuation)
+            self.slots[sleeper.slot].frame = frame
             self.slots[sleeper.slot].tolerance = tolerance
             self.live += 1
             if let tolerance {
@@ -439,7 +455,7 @@ extension TimerScheduler {
                 }
                 self.unwait(entry.slot)
                 self.slots[entry.slot].phase = .idle
-                due.append(Due(continuation: continuation, memory: slot.prefetch))
+                due.append(Due(continuation: continuation, memory: slot.prefetch, frame: slot.frame))
             }
             self.taking.removeAll(keepingCapacity: true)
             // The first element still waiting (stale ones before it are dropped) sets the next wake-up.
