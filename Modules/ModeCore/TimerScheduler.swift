@@ -198,9 +198,14 @@ extension TimerScheduler {
         /// No memory.
         package init() {}
 
-        /// Adds the `bytes` from `address` (at most four stretches; more are ignored).
+        /// The most lines one stretch asks for (4 KB): a hint larger than that would only keep the driver busy.
+        static let maximumLines = 64
+
+        /// Adds the `bytes` from `address` (at most four stretches, more are ignored; negative counts as zero, at
+        /// most ``maximumLines`` lines).
         package mutating func add(_ address: UnsafeRawPointer, bytes: Int) {
-            let entry = (UInt(bitPattern: address), Int32(clamping: (Swift.max(bytes, 0) + 63) / 64))
+            let lines = bytes <= 0 ? 0 : Swift.min(bytes / 64 + (bytes % 64 == 0 ? 0 : 1), Self.maximumLines)
+            let entry = (UInt(bitPattern: address), Int32(lines))
             switch self.count {
             case 0: self.first = entry
             case 1: self.second = entry
@@ -214,6 +219,11 @@ extension TimerScheduler {
         /// Adds the first `bytes` of `object`'s storage (its header included).
         package mutating func add(_ object: AnyObject, bytes: Int) {
             self.add(UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()), bytes: bytes)
+        }
+
+        /// How many cache lines the stretches cover in all.
+        package var lineCount: Int {
+            Int(self.first.lines) + Int(self.second.lines) + Int(self.third.lines) + Int(self.fourth.lines)
         }
 
         func issue() {
@@ -234,8 +244,8 @@ extension TimerScheduler {
         /// Starts loading the sleeper's task (the first lines the resume and the task's first steps read), the
         /// frames around its sleep, and the memory its timer named.
         func prefetch() {
-            // An `UnsafeContinuation` is a single pointer (the type is frozen): to its task, today. Were that ever
-            // to change, the prefetch would load the wrong lines and nothing else would happen.
+            // An `UnsafeContinuation` is one pointer (the type is frozen, so that cannot change): to its task, in
+            // today's runtime. Were it to point elsewhere, the prefetch would load other lines, nothing more.
             mode_prefetch_lines(unsafeBitCast(self.continuation, to: UInt.self), 5)
             self.memory.issue()
             // The sleep's own frame holds the continuation's context, which the resume writes; the frames of

@@ -128,3 +128,21 @@ private struct SplitMix {
         return value ^ (value >> 31)
     }
 }
+
+/// What the driver prefetches for a sleeper: bounded whatever it is asked.
+@Suite struct TimerSchedulerPrefetchTests {
+    @Test func prefetchCountsLinesAndIgnoresWhatIsTooMuch() {
+        let object = TimerMonitor()
+        var prefetch = TimerScheduler.Prefetch()
+        prefetch.add(object, bytes: 64)  // one line
+        prefetch.add(object, bytes: 65)  // two
+        prefetch.add(object, bytes: 0)  // none
+        prefetch.add(object, bytes: -1)  // none: negative counts as zero
+        prefetch.add(object, bytes: 640)  // a fifth stretch: ignored
+        #expect(prefetch.lineCount == 3)
+
+        var huge = TimerScheduler.Prefetch()
+        huge.add(object, bytes: Int.max)  // capped, never billions of lines
+        #expect(huge.lineCount == 64)
+    }
+}
