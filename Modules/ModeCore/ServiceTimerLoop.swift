@@ -41,8 +41,9 @@ struct ServiceTimerLoop: Sendable {
             ticking.ticks.sleeper = sleeper
             // What a tick reads first, for the scheduler's driver to prefetch before it resumes this task: the
             // runtime's stop flag, the counters, the tick's state here in the task's frame, and the service
-            // object (an actor: the body's call into it takes its lock, in the object's first lines). All live as
-            // long as the sleeper (the loop and the task hold them; the frame is this function's).
+            // object (an actor: the body's call into it takes its lock, in the object's first lines). Only their
+            // addresses are kept, as hints; all live as long as the sleeper (the loop and the task hold them, and
+            // the frame is this function's).
             var prefetch = TimerScheduler.Prefetch()
             prefetch.add(runtime, bytes: 64)
             prefetch.add(service, bytes: 192)
