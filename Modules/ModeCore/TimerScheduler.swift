@@ -306,6 +306,13 @@ extension TimerScheduler {
         var prefetch = Prefetch()
         /// An address in the frame of the sleep in progress (see ``sleep(_:until:tolerance:)``); 0 if none.
         var frame: UInt = 0
+
+        /// The continuation waiting in this slot if `entry` is its current sleep; `nil` if the entry is stale
+        /// (a later sleep, a resumed or cancelled one, or another claim of the slot).
+        func waiting(for entry: Entry) -> UnsafeContinuation<Void, any Error>? {
+            guard self.armed == entry.generation, case .waiting(let continuation) = self.phase else { return nil }
+            return continuation
+        }
     }
 
     struct Driver: Sendable {
@@ -459,7 +466,7 @@ extension TimerScheduler {
             }
             for entry in self.taking {
                 let slot = self.slots[entry.slot]
-                guard slot.armed == entry.generation, case .waiting(let continuation) = slot.phase else {
+                guard let continuation = slot.waiting(for: entry) else {
                     self.stale -= 1
                     continue
                 }
@@ -470,8 +477,7 @@ extension TimerScheduler {
             self.taking.removeAll(keepingCapacity: true)
             // The first element still waiting (stale ones before it are dropped) sets the next wake-up.
             while let top = self.queue.first() {
-                let slot = self.slots[top.slot]
-                guard slot.armed == top.generation, case .waiting = slot.phase else {
+                guard self.slots[top.slot].waiting(for: top) != nil else {
                     self.queue.removeFirst()
                     self.stale -= 1
                     continue
@@ -520,11 +526,7 @@ extension TimerScheduler {
         /// Drops the stale elements.
         private mutating func compact() {
             let slots = self.slots
-            self.queue.filter { entry in
-                guard slots[entry.slot].armed == entry.generation, case .waiting = slots[entry.slot].phase
-                else { return false }
-                return true
-            }
+            self.queue.filter { slots[$0.slot].waiting(for: $0) != nil }
             self.stale = 0
         }
     }
